@@ -1,0 +1,202 @@
+package dev.unicorn.config;
+
+import dev.unicorn.http1.HeaderMapPolicy;
+import dev.unicorn.http1.ProxyProtocolMode;
+import dev.unicorn.net.BindAddress;
+import dev.unicorn.net.IpAllowList;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of the server, each declared exactly once. Names follow gunicorn's (in
+ * camelCase) where gunicorn has the setting; see {@code docs/settings.md}, generated from
+ * this class by {@link SettingsReference}.
+ */
+public final class Settings {
+    private Settings() {
+    }
+
+    // --- Server socket
+
+    /** Addresses to listen on (gunicorn {@code bind}). */
+    public static final Setting<List<BindAddress>> BIND = new Setting<>("bind", SettingType.bindList(),
+            List.of(BindAddress.parse("127.0.0.1:8000")),
+            "Addresses to listen on; several may be given.");
+
+    /** Maximum number of pending connections (gunicorn {@code backlog}). */
+    public static final Setting<Integer> BACKLOG = new Setting<>("backlog", SettingType.integer(1, 65535), 2048,
+            "Maximum number of pending connections in the listen queue (the OS may cap it).");
+
+    // --- Worker processes
+
+    /** Number of workers (gunicorn {@code workers}). */
+    public static final Setting<Integer> WORKERS = new Setting<>("workers", SettingType.integer(1, 1024), 1,
+            "Number of workers, supervised serving units that share the listeners.");
+
+    /** How workers serve connections (gunicorn {@code worker_class}). */
+    public static final Setting<WorkerModelKind> WORKER_MODEL = new Setting<>("workerModel",
+            SettingType.enumeration(WorkerModelKind.class, Map.of()), WorkerModelKind.VIRTUAL,
+            "How a worker serves connections and on which threads the application runs.");
+
+    /** Maximum concurrent connections per worker (gunicorn {@code worker_connections}). */
+    public static final Setting<Integer> WORKER_CONNECTIONS = new Setting<>("workerConnections",
+            SettingType.integer(1, 1_000_000), 1000,
+            "Maximum number of simultaneous connections per worker; further connections wait in the backlog.");
+
+    /** Worker silence limit before it is aborted (gunicorn {@code timeout}). */
+    public static final Setting<Duration> TIMEOUT = new Setting<>("timeout", SettingType.duration(),
+            Duration.ofSeconds(30),
+            "A worker or request silent for longer than this is aborted and replaced; 0 disables the check.");
+
+    /** Time to finish in-flight work on stop or reload (gunicorn {@code graceful_timeout}). */
+    public static final Setting<Duration> GRACEFUL_TIMEOUT = new Setting<>("gracefulTimeout",
+            SettingType.duration(), Duration.ofSeconds(30),
+            "Time allowed for in-flight requests after a stop or reload before they are forced to end.");
+
+    /** Idle time of a keep-alive connection (gunicorn {@code keepalive}). */
+    public static final Setting<Duration> KEEPALIVE = new Setting<>("keepalive", SettingType.duration(),
+            Duration.ofSeconds(2),
+            "How long an idle keep-alive connection waits for the next request; 0 disables keep-alive.");
+
+    // --- Security: request limits
+
+    /** Maximum request-line length (gunicorn {@code limit_request_line}). */
+    public static final Setting<Integer> LIMIT_REQUEST_LINE = new Setting<>("limitRequestLine",
+            SettingType.integer(1, 65536), 4094,
+            "Maximum length of the request line in bytes, CRLF excluded; longer lines get 414.");
+
+    /** Maximum number of header fields (gunicorn {@code limit_request_fields}). */
+    public static final Setting<Integer> LIMIT_REQUEST_FIELDS = new Setting<>("limitRequestFields",
+            SettingType.integer(1, 32768), 100,
+            "Maximum number of header fields in a request; more get 431.");
+
+    /** Maximum size of one header field line (gunicorn {@code limit_request_field_size}). */
+    public static final Setting<Integer> LIMIT_REQUEST_FIELD_SIZE = new Setting<>("limitRequestFieldSize",
+            SettingType.integer(1, 65536), 8190,
+            "Maximum size of one header field line in bytes, CRLF included; larger get 431.");
+
+    /** Maximum request body size (gunicorn has none). */
+    public static final Setting<Long> LIMIT_REQUEST_BODY = new Setting<>("limitRequestBody",
+            SettingType.byteLimit(), -1L,
+            "Maximum request body size in bytes; a larger body gets 413. -1 (unlimited) by default, as gunicorn has no limit.");
+
+    // --- HTTP parsing leniency (strict by default)
+
+    /** Accept obs-fold continuation lines (gunicorn {@code permit_obsolete_folding}). */
+    public static final Setting<Boolean> PERMIT_OBSOLETE_FOLDING = new Setting<>("permitObsoleteFolding",
+            SettingType.bool(), false,
+            "Accept obsolete line folding in header fields (joined with a space) instead of answering 400.");
+
+    /** Accept unusual methods (gunicorn {@code permit_unconventional_http_method}). */
+    public static final Setting<Boolean> PERMIT_UNCONVENTIONAL_HTTP_METHOD = new Setting<>(
+            "permitUnconventionalHttpMethod", SettingType.bool(), false,
+            "Accept methods shorter than 3 or longer than 20 characters, or with lower-case letters or '#'.");
+
+    /** Accept unusual versions (gunicorn {@code permit_unconventional_http_version}). */
+    public static final Setting<Boolean> PERMIT_UNCONVENTIONAL_HTTP_VERSION = new Setting<>(
+            "permitUnconventionalHttpVersion", SettingType.bool(), false,
+            "Accept HTTP versions outside 1.0 to 1.x (single digits only).");
+
+    /** Upper-case the method (gunicorn {@code casefold_http_method}). */
+    public static final Setting<Boolean> CASEFOLD_HTTP_METHOD = new Setting<>("casefoldHttpMethod",
+            SettingType.bool(), false,
+            "Upper-case the request method; only useful with permitUnconventionalHttpMethod.");
+
+    /** Accept blanks before the colon of a field (gunicorn {@code strip_header_spaces}). */
+    public static final Setting<Boolean> STRIP_HEADER_SPACES = new Setting<>("stripHeaderSpaces",
+            SettingType.bool(), false,
+            "Accept and strip whitespace between a header field name and the colon (a request smuggling risk).");
+
+    /** Require a Host header on HTTP/1.1 requests. */
+    public static final Setting<Boolean> REQUIRE_HOST_HEADER = new Setting<>("requireHostHeader",
+            SettingType.bool(), true,
+            "Answer 400 to an HTTP/1.1 request without exactly one Host header (RFC 9112 section 3.2).");
+
+    /** Header names with underscores (gunicorn {@code header_map}). */
+    public static final Setting<HeaderMapPolicy> HEADER_MAP = new Setting<>("headerMap",
+            SettingType.enumeration(HeaderMapPolicy.class, Map.of()), HeaderMapPolicy.DROP,
+            "What to do with request header names containing '_': drop the field, refuse the request (400), or keep it (dangerous).");
+
+    // --- Proxies
+
+    /** Peers trusted for forwarded headers (gunicorn {@code forwarded_allow_ips}). */
+    public static final Setting<IpAllowList> FORWARDED_ALLOW_IPS = new Setting<>("forwardedAllowIps",
+            SettingType.ipAllowList(), IpAllowList.parse("127.0.0.1,::1"),
+            "Peers trusted to set secureSchemeHeaders and forwarderHeaders; Unix socket peers are always trusted.");
+
+    /** Peers allowed to send a PROXY header (gunicorn {@code proxy_allow_ips}). */
+    public static final Setting<IpAllowList> PROXY_ALLOW_IPS = new Setting<>("proxyAllowIps",
+            SettingType.ipAllowList(), IpAllowList.parse("127.0.0.1,::1"),
+            "Peers allowed to send a PROXY protocol header; Unix socket peers are always allowed.");
+
+    /** Headers from a trusted proxy that mark a request https (gunicorn {@code secure_scheme_headers}). */
+    public static final Setting<Map<String, String>> SECURE_SCHEME_HEADERS = new Setting<>("secureSchemeHeaders",
+            SettingType.headerValueMap(), defaultSecureSchemeHeaders(),
+            "Header and value pairs that, sent by a trusted peer, mark the request as https; conflicting values get 400.");
+
+    /** Underscore header names a trusted proxy may set (gunicorn {@code forwarder_headers}). */
+    public static final Setting<List<String>> FORWARDER_HEADERS = new Setting<>("forwarderHeaders",
+            SettingType.headerNameList(true), List.of("SCRIPT_NAME", "PATH_INFO"),
+            "Header names containing '_' that a trusted peer may send despite headerMap; * for all.");
+
+    /** PROXY protocol mode (gunicorn {@code proxy_protocol}). */
+    public static final Setting<ProxyProtocolMode> PROXY_PROTOCOL = new Setting<>("proxyProtocol",
+            SettingType.enumeration(ProxyProtocolMode.class, proxyProtocolAliases()), ProxyProtocolMode.OFF,
+            "Whether connections start with a PROXY protocol header: off, v1 (text), v2 (binary) or auto (either, optional).");
+
+    // --- Logging and naming
+
+    /** Access log line format (gunicorn {@code access_log_format}). */
+    public static final Setting<String> ACCESS_LOG_FORMAT = new Setting<>("accessLogFormat",
+            SettingType.accessLogFormat(), "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"",
+            "Format of the lines of the unicorn.access logger, in gunicorn's atom syntax.");
+
+    /** Value of the Server response header. */
+    public static final Setting<String> SERVER_HEADER = new Setting<>("serverHeader", SettingType.fieldValue(),
+            "unicorn",
+            "Value of the Server response header; empty sends no Server header.");
+
+    /** Server name used in thread and log names (gunicorn {@code proc_name}). */
+    public static final Setting<String> NAME = new Setting<>("name", SettingType.simpleName(32), "unicorn",
+            "Name of this server, used in thread names and log lines (two servers in one JVM should differ).");
+
+    private static final List<Setting<?>> ALL = List.of(
+            BIND, BACKLOG, WORKERS, WORKER_MODEL, WORKER_CONNECTIONS, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE,
+            LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY,
+            PERMIT_OBSOLETE_FOLDING, PERMIT_UNCONVENTIONAL_HTTP_METHOD, PERMIT_UNCONVENTIONAL_HTTP_VERSION,
+            CASEFOLD_HTTP_METHOD, STRIP_HEADER_SPACES, REQUIRE_HOST_HEADER, HEADER_MAP,
+            FORWARDED_ALLOW_IPS, PROXY_ALLOW_IPS, SECURE_SCHEME_HEADERS, FORWARDER_HEADERS, PROXY_PROTOCOL,
+            ACCESS_LOG_FORMAT, SERVER_HEADER, NAME);
+
+    /** Every setting, in declaration order. */
+    public static List<Setting<?>> all() {
+        return ALL;
+    }
+
+    /** The setting called {@code name}, or {@code null}. */
+    public static Setting<?> byName(String name) {
+        for (Setting<?> s : ALL) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> defaultSecureSchemeHeaders() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("X-FORWARDED-PROTOCOL", "ssl");
+        m.put("X-FORWARDED-PROTO", "https");
+        m.put("X-FORWARDED-SSL", "on");
+        return m;
+    }
+
+    private static Map<String, ProxyProtocolMode> proxyProtocolAliases() {
+        Map<String, ProxyProtocolMode> m = new LinkedHashMap<>();
+        m.put("true", ProxyProtocolMode.AUTO);
+        m.put("false", ProxyProtocolMode.OFF);
+        return m;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.unicorn.config;
+
+/**
+ * How a worker serves connections (gunicorn's {@code worker_class}). The accepted values of
+ * the {@code workerModel} setting are generated from this enum, so a new model is one line.
+ */
+public enum WorkerModelKind {
+    /** A virtual thread per connection (and per HTTP/2 stream); virtual threads are never pooled. */
+    VIRTUAL
+}

@@ -1,0 +1,316 @@
+package dev.unicorn.http1;
+
+import dev.unicorn.http.BadRequestException;
+import dev.unicorn.http.HttpStatus;
+import dev.unicorn.log.AccessLogEntry;
+import dev.unicorn.server.ConnectionControl;
+import dev.unicorn.server.ServerContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+
+/**
+ * Serves HTTP/1.x on one connection with blocking I/O: reads bytes into the sans-I/O
+ * {@link Http1Parser}, runs the application for each request on the calling thread, writes
+ * the response, and repeats while the connection may persist (keep-alive, pipelining). Used
+ * by every worker model that gives a connection a thread of its own.
+ *
+ * <p>Every blocking read and write announces a deadline on the {@link ConnectionControl};
+ * the owning worker closes the channel when it passes.
+ */
+public final class Http1Connection {
+    private static final Logger LOG = ServerContext.ERROR_LOG;
+    /** How long a new connection may stay silent before its first byte (gunicorn's gthread: 5 s). */
+    static final long FIRST_BYTE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** The most of an unread request body drained after a response to keep the connection. */
+    static final long DRAIN_MAX_BYTES = 64 * 1024;
+    /** How long a closing connection lingers to read what the peer still sends (avoids an RST truncating our answer). */
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    final ServerContext ctx;
+    private final ByteChannel channel;
+    final ConnectionControl control;
+    private final SocketAddress peer;
+    private final SocketAddress local;
+    private final Http1Parser parser;
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
+    private final ByteBuffer[] gather = new ByteBuffer[3];
+    final ResponseBuffers buffers = new ResponseBuffers();
+    private boolean outputBroken;
+
+    /**
+     * @param ctx     the server's shared state
+     * @param channel a connected, blocking channel
+     * @param control the worker's handle on this connection (wraps {@code channel})
+     * @param peer    the socket peer address
+     * @param local   the local address
+     * @param tls     whether the channel is TLS (sets the default scheme)
+     */
+    public Http1Connection(ServerContext ctx, ByteChannel channel, ConnectionControl control,
+                           SocketAddress peer, SocketAddress local, boolean tls) {
+        this.ctx = ctx;
+        this.channel = channel;
+        this.control = control;
+        this.peer = peer;
+        this.local = local;
+        this.parser = new Http1Parser(ctx.parserOptions(),
+                ctx.forwardedAllowIps().allowsPeer(peer),
+                ctx.proxyAllowIps().allowsPeer(peer),
+                tls ? "https" : "http");
+    }
+
+    /** Serves requests until the connection ends, then closes it. Never throws. */
+    public void serve() {
+        boolean lingering = true;
+        try {
+            long wait = FIRST_BYTE_NANOS;
+            while (!control.isClosed()) {
+                Http1Event event = nextEvent(wait);
+                if (event instanceof Http1Event.ConnectionClosed) {
+                    lingering = false;
+                    return;
+                }
+                if (!(event instanceof Http1Event.RequestHead head)) {
+                    throw new IllegalStateException("parser gave " + event + " between requests");
+                }
+                if (!exchange(head)) {
+                    return;
+                }
+                wait = ctx.keepaliveNanos();
+            }
+        } catch (BadRequestException e) {
+            if (e.status() == 0) {
+                LOG.debug("Closing connection from {}: {}", peer, e.getMessage());
+            } else {
+                LOG.warn("Invalid request from {}: {} {}", peer, e.status(), e.getMessage());
+                sendError(e.status(), e.getMessage());
+            }
+        } catch (ClosedChannelException e) {
+            lingering = false; // the worker closed it: deadline passed or draining
+        } catch (IOException e) {
+            lingering = false;
+            LOG.debug("Connection from {} ended: {}", peer, e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure serving {}", peer, e);
+        } finally {
+            close(lingering && !outputBroken);
+        }
+    }
+
+    /**
+     * The next parser event, reading as needed. While nothing of a request has arrived the
+     * connection is idle for at most {@code idleNanos}; after that each read is bounded by
+     * the {@code timeout} setting.
+     */
+    Http1Event nextEvent(long idleNanos) throws IOException {
+        while (true) {
+            Http1Event event = parser.next();
+            if (event != Http1Event.NEED_DATA) {
+                return event;
+            }
+            long now = System.nanoTime();
+            if (idleNanos > 0 && !parser.hasBufferedData()) {
+                control.idleUntil(now + idleNanos);
+            } else {
+                control.busyUntil(deadline(now));
+            }
+            readBuffer.clear();
+            int n = channel.read(readBuffer);
+            control.busyUntil(ConnectionControl.NONE);
+            if (n < 0) {
+                parser.receiveEof();
+            } else {
+                readBuffer.flip();
+                parser.receive(readBuffer);
+            }
+        }
+    }
+
+    /** The next event inside a request (body data, end of message). */
+    Http1Event nextBodyEvent() throws IOException {
+        return nextEvent(0);
+    }
+
+    private long deadline(long now) {
+        long t = ctx.timeoutNanos();
+        return t == 0 ? ConnectionControl.NONE : now + t;
+    }
+
+    /** Runs one exchange; returns whether the connection may serve another request. */
+    private boolean exchange(Http1Event.RequestHead head) throws IOException {
+        long startNanos = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
+        SocketAddress remote = head.proxy() != null ? head.proxy().source() : peer;
+        Http1Request request = new Http1Request(this, head, remote, local);
+        Http1Response response = new Http1Response(this, head, request);
+        request.response = response;
+        Throwable failure = null;
+        try {
+            ctx.app().handle(request, response);
+            response.finish();
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                throw (VirtualMachineError) t;
+            }
+            failure = t;
+        }
+        BadRequestException bodyError = request.bodyError();
+        if (bodyError != null) {
+            LOG.warn("Invalid request body from {}: {} {} ({} {})", remote, bodyError.status(),
+                    bodyError.getMessage(), head.method(), head.target());
+            if (!response.isCommitted() && !outputBroken) {
+                response.errorStatus(bodyError.status());
+                accessLog(head, request, response, startMillis, startNanos);
+                sendError(bodyError.status(), bodyError.getMessage());
+            }
+            return false;
+        }
+        if (failure != null) {
+            if (outputBroken) {
+                LOG.debug("Client {} went away during {} {}: {}", remote, head.method(), head.target(), failure.toString());
+                return false;
+            }
+            LOG.error("Error handling request {} {} from {}", head.method(), head.target(), remote, failure);
+            if (!response.isCommitted()) {
+                response.errorStatus(500);
+                accessLog(head, request, response, startMillis, startNanos);
+                sendError(500, "the application failed");
+            }
+            return false; // after commit: abort, the peer sees a truncated body
+        }
+        accessLog(head, request, response, startMillis, startNanos);
+        return response.keepAlive() && request.discardRemainder();
+    }
+
+    private void accessLog(Http1Event.RequestHead head, Http1Request request, Http1Response response,
+                           long startMillis, long startNanos) {
+        if (!ServerContext.ACCESS_LOG.isInfoEnabled()) {
+            return;
+        }
+        SocketAddress remote = request.remoteAddress();
+        String host = remote instanceof InetSocketAddress in ? in.getAddress().getHostAddress() : String.valueOf(remote);
+        AccessLogEntry entry = new AccessLogEntry(host, head.method(), head.target(), head.path(), head.query(),
+                head.version().toString(), response.status(), response.bodyBytesWritten(), startMillis,
+                System.nanoTime() - startNanos, ctx.pid(), head.headers(), response.headers());
+        ServerContext.ACCESS_LOG.info(ctx.accessLogFormat().format(entry));
+    }
+
+    /** Writes {@code 100 Continue}. */
+    void writeContinue() throws IOException {
+        write(ByteBuffer.wrap(CONTINUE), null, null);
+    }
+
+    /** Writes up to three buffers (a null is skipped) completely, bounded by the timeout. */
+    void write(ByteBuffer a, ByteBuffer b, ByteBuffer c) throws IOException {
+        control.busyUntil(deadline(System.nanoTime()));
+        try {
+            if (channel instanceof GatheringByteChannel g && (b != null || c != null)) {
+                gather[0] = a;
+                gather[1] = b != null ? b : ByteBuffer.allocate(0);
+                gather[2] = c != null ? c : ByteBuffer.allocate(0);
+                long remaining = a.remaining() + gather[1].remaining() + gather[2].remaining();
+                while (remaining > 0) {
+                    remaining -= g.write(gather, 0, 3);
+                }
+                gather[0] = gather[1] = gather[2] = null;
+            } else {
+                writeFully(a);
+                if (b != null) {
+                    writeFully(b);
+                }
+                if (c != null) {
+                    writeFully(c);
+                }
+            }
+        } catch (IOException e) {
+            outputBroken = true;
+            throw e;
+        } finally {
+            control.busyUntil(ConnectionControl.NONE);
+        }
+    }
+
+    private void writeFully(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** Answers a request the server rejects, with a one-line plain-text body and {@code Connection: close}. */
+    private void sendError(int status, String message) {
+        String reason = HttpStatus.reasonPhrase(status);
+        String body = status + " " + reason + ": " + printable(message) + "\n";
+        byte[] bodyBytes = body.getBytes(StandardCharsets.US_ASCII);
+        ResponseBuffers.HeadWriter head = buffers.head();
+        head.statusLine(status);
+        head.raw(ctx.serverHeaderLine());
+        head.field("Date", ctx.dateCache().currentBytes());
+        head.field("Content-Type", "text/plain; charset=utf-8");
+        head.field("Content-Length", Integer.toString(bodyBytes.length));
+        head.field("Connection", "close");
+        head.end();
+        try {
+            write(head.buffer(), ByteBuffer.wrap(bodyBytes), null);
+        } catch (IOException e) {
+            LOG.debug("Could not send {} to {}: {}", status, peer, e.toString());
+        }
+    }
+
+    /** Keeps printable ASCII of a diagnostic message, at most 200 characters. */
+    private static String printable(String message) {
+        if (message == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(message.length(), 200));
+        for (int i = 0; i < message.length() && sb.length() < 200; i++) {
+            char c = message.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Closes the connection. When we close first while the peer may still be sending, we
+     * shut our output down and read (and discard) what arrives for a short while, so the
+     * peer receives our last response instead of a reset (RFC 9112 §9.6).
+     */
+    private void close(boolean linger) {
+        if (linger && !control.isClosed() && channel instanceof SocketChannel sc && sc.isOpen()) {
+            try {
+                sc.shutdownOutput();
+                control.busyUntil(System.nanoTime() + LINGER_NANOS);
+                long drained = 0;
+                while (drained < DRAIN_MAX_BYTES) {
+                    readBuffer.clear();
+                    int n = sc.read(readBuffer);
+                    if (n < 0) {
+                        break;
+                    }
+                    drained += n;
+                }
+            } catch (IOException ignored) {
+                // the peer is gone or the linger deadline closed the channel: either way we are done
+            }
+        }
+        control.close();
+    }
+
+    /** The remote address of the socket (the proxy, when a PROXY header named the client). */
+    SocketAddress peer() {
+        return peer;
+    }
+
+    void markOutputBroken() {
+        outputBroken = true;
+    }
+}

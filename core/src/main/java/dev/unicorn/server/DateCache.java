@@ -1,0 +1,29 @@
+package dev.unicorn.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The {@code Date} field value (RFC 9110 §5.6.7 IMF-fixdate), formatted at most once per
+ * second and shared by every response of one server.
+ */
+public final class DateCache {
+    private record Entry(long second, byte[] bytes) {
+    }
+
+    private volatile Entry entry = new Entry(Long.MIN_VALUE, new byte[0]);
+
+    /** The current date as ASCII bytes, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. Do not modify the array. */
+    public byte[] currentBytes() {
+        long now = System.currentTimeMillis() / 1000;
+        Entry e = entry;
+        if (e.second != now) {
+            String s = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(now).atOffset(ZoneOffset.UTC));
+            e = new Entry(now, s.getBytes(StandardCharsets.US_ASCII));
+            entry = e;
+        }
+        return e.bytes;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.unicorn;
+
+import dev.unicorn.config.Config;
+import dev.unicorn.config.Settings;
+import dev.unicorn.net.Listener;
+import dev.unicorn.workers.Arbiter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A started server: its bound addresses (with the real port when port 0 was asked for) and
+ * its lifecycle. {@link #close()} stops quickly, so a try-with-resources block or a test
+ * tears down at once; {@link #stop()} stops gracefully.
+ */
+public final class RunningServer implements AutoCloseable {
+    private final Arbiter arbiter;
+    private final List<SocketAddress> addresses;
+    private final Config config;
+
+    RunningServer(Arbiter arbiter, List<Listener> listeners, Config config) {
+        this.arbiter = arbiter;
+        this.addresses = listeners.stream().map(Listener::localAddress).toList();
+        this.config = config;
+    }
+
+    /** The bound addresses, in {@code bind} order ({@link InetSocketAddress} or {@link java.net.UnixDomainSocketAddress}). */
+    public List<SocketAddress> addresses() {
+        return addresses;
+    }
+
+    /** The port of the first TCP listener. */
+    public int port() {
+        return firstTcp().getPort();
+    }
+
+    /** {@code http://host:port/} of the first TCP listener (a wildcard address becomes the loopback address). */
+    public URI uri() {
+        InetSocketAddress a = firstTcp();
+        InetAddress ip = a.getAddress();
+        if (ip.isAnyLocalAddress()) {
+            ip = InetAddress.getLoopbackAddress();
+        }
+        String host = ip.getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            int scope = host.indexOf('%');
+            host = "[" + (scope >= 0 ? host.substring(0, scope) : host) + "]";
+        }
+        return URI.create("http://" + host + ":" + a.getPort() + "/");
+    }
+
+    private InetSocketAddress firstTcp() {
+        for (SocketAddress a : addresses) {
+            if (a instanceof InetSocketAddress inet) {
+                return inet;
+            }
+        }
+        throw new IllegalStateException("no TCP listener: " + addresses);
+    }
+
+    /** The settings the server runs with. */
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * Stops gracefully: stops accepting, lets in-flight requests finish for up to
+     * {@code gracefulTimeout}, closes the rest; returns when the server has stopped.
+     */
+    public void stop() {
+        arbiter.stopGracefully();
+        awaitUninterruptibly(config.get(Settings.GRACEFUL_TIMEOUT).plusSeconds(5));
+    }
+
+    /** Stops quickly, closing every connection now; returns when the server has stopped. */
+    @Override
+    public void close() {
+        arbiter.stopQuickly();
+        awaitUninterruptibly(Duration.ofSeconds(10));
+    }
+
+    /** Waits until the server has stopped; false if {@code timeout} elapsed first. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return arbiter.awaitTermination(timeout);
+    }
+
+    /** True once the server has stopped. */
+    public boolean isStopped() {
+        return arbiter.isTerminated();
+    }
+
+    private void awaitUninterruptibly(Duration timeout) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    arbiter.awaitTermination(timeout);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RunningServer" + addresses;
+    }
+}

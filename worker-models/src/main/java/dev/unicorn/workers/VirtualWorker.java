@@ -1,0 +1,225 @@
+package dev.unicorn.workers;
+
+import dev.unicorn.http1.Http1Connection;
+import dev.unicorn.net.Listener;
+import dev.unicorn.server.ConnectionControl;
+import dev.unicorn.server.ServerContext;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+
+/**
+ * The {@code virtual} worker model: one virtual thread per connection, created only after an
+ * admission permit ({@code workerConnections}) was taken, so a flood of connections waits in
+ * the listen backlog instead of creating threads. An acceptor platform thread waits on the
+ * shared listeners with its own selector; a watchdog thread closes connections whose read or
+ * write deadline passed (header-read, keep-alive and I/O timeouts).
+ */
+final class VirtualWorker {
+    private static final Logger LOG = ServerContext.ERROR_LOG;
+    private static final long WATCH_INTERVAL_MILLIS = 100;
+
+    enum State { BOOTING, SERVING, DRAINING, STOPPED }
+
+    private final int id;
+    private final ServerContext ctx;
+    private final List<Listener> listeners;
+    private final Semaphore admission;
+    private final Set<ConnectionControl> connections = ConcurrentHashMap.newKeySet();
+    private final ThreadFactory connectionThreads;
+    private final Selector selector;
+    private final Thread acceptor;
+    private final Thread watchdog;
+    private volatile State state = State.BOOTING;
+
+    VirtualWorker(int id, ServerContext ctx, List<Listener> listeners) throws IOException {
+        this.id = id;
+        this.ctx = ctx;
+        this.listeners = listeners;
+        String prefix = ctx.config().get(dev.unicorn.config.Settings.NAME) + "-w" + id;
+        this.admission = new Semaphore(ctx.config().get(dev.unicorn.config.Settings.WORKER_CONNECTIONS));
+        this.connectionThreads = Thread.ofVirtual().name(prefix + "-conn-", 0).factory();
+        this.selector = Selector.open();
+        for (Listener l : listeners) {
+            l.channel().register(selector, SelectionKey.OP_ACCEPT, l);
+        }
+        this.acceptor = Thread.ofPlatform().name(prefix + "-acceptor").daemon(true).unstarted(this::acceptLoop);
+        this.watchdog = Thread.ofPlatform().name(prefix + "-watchdog").daemon(true).unstarted(this::watchLoop);
+    }
+
+    int id() {
+        return id;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void start() {
+        state = State.SERVING;
+        watchdog.start();
+        acceptor.start();
+        LOG.info("Booting worker {} (virtual threads)", id);
+    }
+
+    /** Number of open connections. */
+    int connectionCount() {
+        return connections.size();
+    }
+
+    private void acceptLoop() {
+        try {
+            while (state == State.SERVING) {
+                admission.acquire();
+                SocketChannel channel = acceptOne();
+                if (channel == null) {
+                    admission.release();
+                    continue;
+                }
+                ConnectionControl control = new ConnectionControl(channel);
+                connections.add(control);
+                try {
+                    connectionThreads.newThread(() -> serve(channel, control)).start();
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    connections.remove(control);
+                    control.close();
+                    admission.release();
+                    LOG.error("Worker {} could not start a connection thread", id, e);
+                }
+            }
+        } catch (InterruptedException | ClosedSelectorException e) {
+            // stopping
+        } catch (IOException e) {
+            if (state == State.SERVING) {
+                LOG.error("Worker {} stopped accepting: {}", id, e.toString());
+            }
+        }
+    }
+
+    /** Accepts one connection from any listener, waiting on the selector; null when stopping. */
+    private SocketChannel acceptOne() throws IOException {
+        while (state == State.SERVING) {
+            selector.select(1000);
+            Set<SelectionKey> ready = selector.selectedKeys();
+            for (var it = ready.iterator(); it.hasNext(); ) {
+                SelectionKey key = it.next();
+                it.remove();
+                if (!key.isValid()) {
+                    continue;
+                }
+                SocketChannel channel;
+                try {
+                    channel = ((ServerSocketChannel) key.channel()).accept();
+                } catch (IOException e) {
+                    if (state == State.SERVING) {
+                        LOG.warn("Worker {} accept failed: {}", id, e.toString());
+                    }
+                    continue;
+                }
+                if (channel != null) {
+                    ready.clear();
+                    return channel;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void serve(SocketChannel channel, ConnectionControl control) {
+        try {
+            channel.configureBlocking(true);
+            SocketAddress peer = channel.getRemoteAddress();
+            SocketAddress local = channel.getLocalAddress();
+            if (!(local instanceof java.net.UnixDomainSocketAddress)) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
+            if (state != State.SERVING) {
+                control.disallowKeepAlive();
+            }
+            new Http1Connection(ctx, channel, control, peer, local, false).serve();
+        } catch (IOException e) {
+            LOG.debug("Worker {} dropped a connection during setup: {}", id, e.toString());
+            control.close();
+        } finally {
+            connections.remove(control);
+            admission.release();
+        }
+    }
+
+    private void watchLoop() {
+        try {
+            while (state != State.STOPPED || !connections.isEmpty()) {
+                Thread.sleep(WATCH_INTERVAL_MILLIS);
+                long now = System.nanoTime();
+                boolean draining = state != State.SERVING;
+                for (ConnectionControl c : connections) {
+                    if (c.expired(now) || (draining && c.isIdle())) {
+                        c.close();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopped
+        }
+    }
+
+    /** Stops accepting and lets in-flight requests finish; idle and kept-alive connections close. */
+    void drain() {
+        if (state != State.SERVING) {
+            return;
+        }
+        state = State.DRAINING;
+        selector.wakeup();
+        acceptor.interrupt();
+        for (ConnectionControl c : connections) {
+            c.disallowKeepAlive();
+            if (c.isIdle()) {
+                c.close();
+            }
+        }
+    }
+
+    /** Waits until every connection has ended or the deadline ({@link System#nanoTime()}) passes. */
+    boolean awaitConnections(long deadlineNanos) throws InterruptedException {
+        while (!connections.isEmpty()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 20));
+        }
+        return true;
+    }
+
+    /** Closes every connection and ends the worker's threads. */
+    void stop() {
+        state = State.STOPPED;
+        selector.wakeup();
+        acceptor.interrupt();
+        for (ConnectionControl c : connections) {
+            c.close();
+        }
+        try {
+            acceptor.join(2000);
+            selector.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+        watchdog.interrupt();
+        LOG.info("Worker {} exiting", id);
+    }
+}
