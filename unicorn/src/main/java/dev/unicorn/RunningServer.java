@@ -87,6 +87,11 @@ public final class RunningServer implements AutoCloseable {
         return arbiter.awaitTermination(timeout);
     }
 
+    /** Waits, without a time limit, until the server has stopped (for a {@code main} that only serves). */
+    public void awaitTermination() throws InterruptedException {
+        arbiter.awaitTermination();
+    }
+
     /** True once the server has stopped. */
     public boolean isStopped() {
         return arbiter.isTerminated();

@@ -71,6 +71,7 @@ public final class Config {
         return o instanceof Config other && values.equals(other.values);
     }
 
+    /** A hash of every value, consistent with {@link #equals(Object)}. */
     @Override
     public int hashCode() {
         return values.hashCode();

@@ -8,6 +8,7 @@ import java.util.List;
  * {@code Invalid setting workers = "0" (system property unicorn.workers): expected an integer from 1 to 1024}.
  */
 public final class ConfigException extends IllegalArgumentException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final List<String> problems;

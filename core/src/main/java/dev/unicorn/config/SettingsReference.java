@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Renders the settings reference ({@code docs/settings.md}) from {@link Settings#all()}, so the
@@ -33,7 +34,7 @@ public final class SettingsReference {
                 .append("`Config.describe()` prints the resolved values.\n\n");
         sb.append("| setting | default |\n|---|---|\n");
         for (Setting<?> s : Settings.all()) {
-            sb.append("| [").append(s.name()).append("](#").append(s.name().toLowerCase(java.util.Locale.ROOT))
+            sb.append("| [").append(s.name()).append("](#").append(s.name().toLowerCase(Locale.ROOT))
                     .append(") | ").append(code(defaultText(s)).replace("|", "\\|")).append(" |\n");
         }
         for (Setting<?> s : Settings.all()) {

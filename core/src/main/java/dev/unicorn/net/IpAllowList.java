@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -131,7 +132,7 @@ public final class IpAllowList {
             return false;
         }
         byte[] ip = address.getAddress();
-        byte[] v4 = ip.length == 4 ? ip : IpLiteral.isMapped(ip) ? java.util.Arrays.copyOfRange(ip, 12, 16) : null;
+        byte[] v4 = ip.length == 4 ? ip : IpLiteral.isMapped(ip) ? Arrays.copyOfRange(ip, 12, 16) : null;
         byte[] v6 = ip.length == 16 ? ip : mapped(ip);
         for (Network n : networks) {
             byte[] candidate = n.address().length == 4 ? v4 : v6;
@@ -183,6 +184,7 @@ public final class IpAllowList {
         return o instanceof IpAllowList other && toString().equals(other.toString());
     }
 
+    /** A hash of the canonical list, consistent with {@link #equals(Object)}. */
     @Override
     public int hashCode() {
         return toString().hashCode();

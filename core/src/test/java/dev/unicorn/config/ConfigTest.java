@@ -25,7 +25,7 @@ class ConfigTest {
     void defaultsHoldEveryDefault() {
         Config config = Config.defaults();
         for (Setting<?> s : Settings.all()) {
-            assertThat((Object) config.get(s)).as(s.name()).isEqualTo(s.defaultValue());
+            assertThat(config.get(s)).as(s.name()).isEqualTo(s.defaultValue());
         }
     }
 

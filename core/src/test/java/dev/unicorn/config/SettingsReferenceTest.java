@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SettingsReferenceTest {
 
     private static Path settingsDoc() {
-        String root = System.getProperty("unicorn.repositoryRoot");
+        String root = System.getProperty("unicornRepositoryRoot");
         if (root != null && Files.exists(Path.of(root, "docs", "settings.md"))) {
             return Path.of(root, "docs", "settings.md");
         }

@@ -103,6 +103,6 @@ public final class EchoServer {
     public static void main(String[] args) throws InterruptedException {
         RunningServer server = new Unicorn(app()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "echo-shutdown"));
-        server.awaitTermination(java.time.Duration.ofDays(365_000));
+        server.awaitTermination();
     }
 }

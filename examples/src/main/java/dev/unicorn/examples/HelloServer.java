@@ -25,6 +25,6 @@ public final class HelloServer {
     public static void main(String[] args) throws InterruptedException {
         RunningServer server = new Unicorn(app()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "hello-shutdown"));
-        server.awaitTermination(java.time.Duration.ofDays(365_000));
+        server.awaitTermination();
     }
 }

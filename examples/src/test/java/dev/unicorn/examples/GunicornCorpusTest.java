@@ -59,6 +59,16 @@ class GunicornCorpusTest {
             "valid/025", "valid/025_line", "valid/028", "valid/029", "valid/030", "valid/031",
             "valid/031compat", "valid/031compat2", "valid/100", "valid/compat_obs_fold_huge", "valid/pp_02");
 
+    /**
+     * Valid cases whose corpus expectation Unicorn deliberately does not meet, with the status it
+     * answers instead. valid/099 declares {@code Content-Length: 17914} but the fixture holds only
+     * 8599 body bytes before the end of input (its multipart body stops mid-boundary); gunicorn
+     * hands the truncated body to the application as if complete, while RFC 9112 §8 makes a
+     * message whose connection closes before Content-Length bytes arrived incomplete: the body
+     * read fails and the client gets 400.
+     */
+    private static final Map<String, Integer> DEVIATIONS = Map.of("valid/099", 400);
+
     private static final Pattern WELL_FORMED_VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
 
     /** One server per distinct settings combination: most cases share the default one. */
@@ -136,12 +146,18 @@ class GunicornCorpusTest {
     private static void check(JsonNode c, boolean byteByByte, boolean relaxHost) {
         RunningServer server = server(unicornSettings(c.get("settings"), relaxHost));
         byte[] raw = Base64.getDecoder().decode(c.get("raw").asString());
-        if (isValid(c)) {
+        String name = c.get("name").asString();
+        if (DEVIATIONS.containsKey(name)) {
+            List<RawResponse> responses = exchange(server, raw, byteByByte, List.of());
+            assertThat(responses).extracting(RawResponse::status).as("%s", describe(responses))
+                    .containsExactly(DEVIATIONS.get(name));
+            assertThat(responses.get(0).headers().getAll("Connection")).containsExactly("close");
+        } else if (isValid(c)) {
             List<JsonNode> expected = c.get("expect").valueStream().toList();
             List<RawResponse> responses = exchange(server, raw, byteByByte,
                     expected.stream().map(e -> e.get("method").asString()).toList());
             assertThat(responses).extracting(RawResponse::status)
-                    .as("statuses of %s", c.get("name").asString())
+                    .as("statuses of %s: %s", name, describe(responses))
                     .containsExactlyElementsOf(Collections.nCopies(expected.size(), 200));
             List<SeenRequest> seen = new ArrayList<>();
             for (RawResponse r : responses) {
@@ -155,7 +171,7 @@ class GunicornCorpusTest {
             if (status == 0) {
                 assertThat(responses).as("responses to a request cut inside its head").isEmpty();
             } else {
-                assertThat(responses).extracting(RawResponse::status).containsExactly(status);
+                assertThat(responses).extracting(RawResponse::status).as("%s", describe(responses)).containsExactly(status);
                 assertThat(responses.get(0).headers().getAll("Connection")).containsExactly("close");
             }
         }
@@ -181,7 +197,8 @@ class GunicornCorpusTest {
             statuses.add(200);
         }
         List<RawResponse> responses = exchange(server, raw, false, methods);
-        assertThat(responses).extracting(RawResponse::status).containsExactlyElementsOf(statuses);
+        assertThat(responses).extracting(RawResponse::status).as("%s", describe(responses))
+                .containsExactlyElementsOf(statuses);
         assertThat(responses.get(responses.size() - 1).headers().getAll("Connection")).containsExactly("close");
     }
 
@@ -207,6 +224,18 @@ class GunicornCorpusTest {
             assertThat(client.readAll()).as("bytes after the last response").isEmpty();
             return responses;
         }
+    }
+
+    /** Status lines and bodies of error responses (the server's diagnostic), for failure messages. */
+    private static String describe(List<RawResponse> responses) {
+        StringBuilder sb = new StringBuilder("responses:");
+        for (RawResponse r : responses) {
+            sb.append("\n  ").append(r.status()).append(' ').append(r.reason());
+            if (r.status() != 200) {
+                sb.append(" | ").append(r.bodyText().strip());
+            }
+        }
+        return sb.toString();
     }
 
     /** The README's status for gunicorn's error class; 0 means a close without a response. */

@@ -76,7 +76,13 @@ public final class Arbiter {
 
     /** Waits until the server has stopped; returns false if {@code timeout} elapsed first. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : timeout.toNanos();
+        return terminated.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits, without a time limit, until the server has stopped. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
     }
 
     /** True once every worker has stopped and the listeners are closed. */
