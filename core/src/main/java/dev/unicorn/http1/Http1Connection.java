@@ -189,7 +189,7 @@ public final class Http1Connection {
             return false; // after commit: abort, the peer sees a truncated body
         }
         accessLog(head, request, response, startMillis, startNanos);
-        return response.keepAlive() && request.discardRemainder();
+        return response.keepAlive() && control.keepAliveAllowed() && request.discardRemainder();
     }
 
     private void accessLog(Http1Event.RequestHead head, Http1Request request, Http1Response response,

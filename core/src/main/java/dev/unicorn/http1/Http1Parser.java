@@ -4,7 +4,10 @@ import dev.unicorn.http.BadRequestException;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpVersion;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -33,10 +36,22 @@ public final class Http1Parser {
     /** Content-Length digits accepted: 18 always fit a long. */
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
     private static final int INITIAL_BUFFER = 1024;
+    /** A buffer grown past this (a big head, a burst of pipelined requests) is released when empty. */
+    private static final int RETAINED_BUFFER = 64 * 1024;
     private static final byte[] NO_BYTES = new byte[0];
     /** Read-only and empty, so it can be shared by every parser. */
     private static final Http1Event.EndOfMessage END_WITHOUT_TRAILERS =
             new Http1Event.EndOfMessage(new Headers().readOnly());
+
+    /** Reads 8 bytes at a time, so that scans skip ordinary text a word at a time. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long DELS = 0x7f7f7f7f7f7f7f7fL;
+
+    /** Non-zero when some byte of {@code word} is below {@code n} (n <= 128; bytes >= 0x80 never count). */
+    private static long anyBelow(long word, int n) {
+        return (word - ONES * n) & ~word & (ONES << 7);
+    }
 
     private enum State {
         PROXY, REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILERS, END
@@ -220,7 +235,8 @@ public final class Http1Parser {
     /**
      * Finds the CRLF ending the line that starts at {@code start}; returns the index of its CR,
      * or -1 when more bytes are needed. A line holding more than {@code maxContent} bytes fails
-     * with {@code status} as soon as the excess byte arrives, before its CRLF.
+     * with {@code status} as soon as the excess byte arrives, before its CRLF; a bare CR, a bare
+     * LF, a control character other than HTAB or DEL fails with 400 (RFC 9110 §5.5, RFC 9112 §2.2).
      */
     private int scanLine(int maxContent, int status, String message) throws BadRequestException {
         final byte[] b = buf;
@@ -229,9 +245,22 @@ public final class Http1Parser {
         long lim = (long) start + Math.max(maxContent, 0);
         int limit = lim < stop ? (int) lim : stop;
         while (i < limit) {
+            if (i + 8 <= limit) {
+                long w = (long) LONGS.get(b, i);
+                if ((anyBelow(w, 0x20) | anyBelow(w ^ DELS, 1)) == 0) {
+                    i += 8; // no control character (CR and LF included) and no DEL in these 8 bytes
+                    continue;
+                }
+            }
             byte c = b[i];
-            if (c == CR || c == LF) {
-                break;
+            if ((c & 0xff) < 0x20 || c == 0x7f) {
+                if (c == CR || c == LF) {
+                    break;
+                }
+                if (c != '\t') {
+                    // No line of a head, a chunk-size line or a PROXY v1 line may hold one.
+                    throw new BadRequestException(400, "invalid control character");
+                }
             }
             i++;
         }
@@ -531,9 +560,9 @@ public final class Http1Parser {
         if (nameEnd == from) {
             throw new BadRequestException(400, "invalid field line: empty name");
         }
+        // field-value bytes were checked by scanLine: no control character but HTAB, no DEL
         int vs = i + 1;
         int ve = to;
-        checkValue(vs, ve);
         while (vs < ve && FieldSyntax.isWhitespace(b[vs])) {
             vs++;
         }
@@ -546,15 +575,6 @@ public final class Http1Parser {
         pendingSize = to - from + 2;
     }
 
-    private void checkValue(int from, int to) throws BadRequestException {
-        final byte[] b = buf;
-        for (int i = from; i < to; i++) {
-            if (!FieldSyntax.is(b[i], FieldSyntax.VALUE)) {
-                throw new BadRequestException(400, "invalid field value: control character");
-            }
-        }
-    }
-
     /** An obs-fold continuation line (RFC 9112 §5.2): rejected, or trimmed and joined with one SP. */
     private void foldLine(int from, int to) throws BadRequestException {
         if (!options.permitObsoleteFolding()) {
@@ -563,7 +583,6 @@ public final class Http1Parser {
         if (pendingName == null) {
             throw new BadRequestException(400, "obsolete line folding with no field to continue");
         }
-        checkValue(from, to);
         pendingSize += to - from + 2;
         int vs = from;
         int ve = to;
@@ -878,6 +897,13 @@ public final class Http1Parser {
 
     /** Forgets the message just parsed; the next bytes start a request. */
     private void endMessage() {
+        if (start == end && buf.length > RETAINED_BUFFER) {
+            buf = NO_BYTES;
+            view = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
+            start = 0;
+            end = 0;
+            scanPos = 0;
+        }
         state = State.REQUEST_LINE;
         emptyLineBytes = 0;
         headBytes = 0;

@@ -83,7 +83,11 @@ final class Http1Response implements HttpResponse {
 
     @Override
     public void trailers(Headers trailers) {
-        this.trailers = Objects.requireNonNull(trailers, "trailers");
+        Objects.requireNonNull(trailers, "trailers");
+        for (int i = 0; i < trailers.size(); i++) {
+            checkField(trailers.name(i), trailers.value(i));
+        }
+        this.trailers = trailers;
     }
 
     @Override

@@ -145,6 +145,22 @@ class Http1ParserTest {
     }
 
     @Test
+    void readsZeroLimitsAsGunicornDoes() throws Exception {
+        // limit_request_line 0 = unlimited, limit_request_fields 0 = 32768, limit_request_field_size 0 = 8190
+        ParserOptions o = ParserOptions.defaults().withLimitRequestLine(0).withLimitRequestFields(0)
+                .withLimitRequestFieldSize(0);
+        Http1Parser p = new Http1Parser(o, false, false, "http");
+        p.receive(bytes("GET /" + "a".repeat(100_000) + " HTTP/1.1\r\nHost: a\r\n" + "X: y\r\n".repeat(200)
+                + "Big: " + "v".repeat(8183) + "\r\n\r\n"));
+        Http1Event.RequestHead h = (Http1Event.RequestHead) p.next();
+        assertThat(h.headers().size()).isEqualTo(202);
+        Http1Parser tooBig = new Http1Parser(o, false, false, "http");
+        tooBig.receive(bytes("GET / HTTP/1.1\r\nHost: a\r\nBig: " + "v".repeat(8184) + "\r\n\r\n"));
+        assertThatThrownBy(tooBig::next).isInstanceOf(BadRequestException.class)
+                .satisfies(e -> assertThat(((BadRequestException) e).status()).isEqualTo(431));
+    }
+
+    @Test
     void defaultsMatchGunicorn() {
         ParserOptions d = ParserOptions.defaults();
         assertThat(d.limitRequestLine()).isEqualTo(4094);

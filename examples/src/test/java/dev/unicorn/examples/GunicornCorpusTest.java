@@ -31,6 +31,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
+import org.opentest4j.AssertionFailedError;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -136,9 +137,15 @@ class GunicornCorpusTest {
             try {
                 body.execute();
                 RUNS_AS_EXPECTED.incrementAndGet();
+            } catch (AssertionFailedError e) {
+                RUNS_NOT_AS_EXPECTED.add(displayName);
+                // Surefire names dynamic tests by index: put the case and write pattern in the message
+                throw new AssertionFailedError(displayName + "\n" + e.getMessage(),
+                    e.isExpectedDefined() ? e.getExpected().getValue() : null,
+                    e.isActualDefined() ? e.getActual().getValue() : null, e);
             } catch (Throwable t) {
                 RUNS_NOT_AS_EXPECTED.add(displayName);
-                throw t;
+                throw new AssertionError(displayName + "\n" + t.getMessage(), t);
             }
         });
     }

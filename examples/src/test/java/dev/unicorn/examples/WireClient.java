@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class WireClient implements Closeable {
     /** The value of every {@code Date} field, replaced by {@link #masked(String)}. */
     static final String DATE = "<date>";
-    private static final Pattern DATE_FIELD = Pattern.compile("(?m)^Date: [^\r\n]*\r$");
+    private static final Pattern DATE_FIELD = Pattern.compile("(?m)^Date: [^\r\n]*\r\n");
 
     private final Socket socket;
     private final InputStream in;
@@ -145,7 +145,7 @@ final class WireClient implements Closeable {
 
     /** {@code transcript} with every Date value replaced by {@link #DATE}. */
     static String masked(String transcript) {
-        return DATE_FIELD.matcher(transcript).replaceAll("Date: " + DATE + "\r");
+        return DATE_FIELD.matcher(transcript).replaceAll("Date: " + DATE + "\r\n");
     }
 
     @Override
