@@ -95,6 +95,11 @@ public final class RawClient implements Closeable {
         return this;
     }
 
+    /** Sends {@code text} (ISO-8859-1) one write per byte, like {@link #sendByteByByte(byte[])}. */
+    public RawClient sendByteByByte(String text) {
+        return sendByteByByte(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     /** Half-closes: the server sees end of input, the client can still read. */
     public RawClient shutdownOutput() {
         try {
@@ -124,10 +129,63 @@ public final class RawClient implements Closeable {
         return all.toByteArray();
     }
 
-    /** True if the server closed the connection without sending anything more (within the timeout). */
-    public boolean isClosedByServer() {
+    /**
+     * Reads until the server closes the connection and returns it as ISO-8859-1 text (one char
+     * per byte); fails with an {@link AssertionError} showing what arrived if the server keeps
+     * the connection open beyond the read timeout. A reset after data counts as the close.
+     */
+    public String readUntilClosed() {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write(buffer, start, end - start);
+        start = end = 0;
         try {
-            return !fill();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                all.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not close the connection; received so far:\n"
+                    + all.toString(StandardCharsets.ISO_8859_1), e);
+        } catch (IOException e) {
+            // reset by the server: an end too
+        }
+        eof = true;
+        return all.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads exactly {@code n} bytes as ISO-8859-1 text; fails if the connection ends or stays silent first. */
+    public String readExactly(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        try {
+            while (sb.length() < n) {
+                if (!fill()) {
+                    throw new AssertionError("connection closed after " + sb.length() + " of " + n + " bytes: " + sb);
+                }
+                int k = Math.min(n - sb.length(), end - start);
+                sb.append(new String(buffer, start, k, StandardCharsets.ISO_8859_1));
+                start += k;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sb.toString();
+    }
+
+    /** True if the server closes the connection within {@code wait} without sending anything more. */
+    public boolean closesWithin(Duration wait) {
+        if (start < end) {
+            return false;
+        }
+        try {
+            int previous = socket.getSoTimeout();
+            socket.setSoTimeout((int) wait.toMillis());
+            try {
+                return !fill();
+            } finally {
+                socket.setSoTimeout(previous);
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
         } catch (IOException e) {
             return true;
         }
