@@ -79,7 +79,7 @@ public final class RunningServer implements AutoCloseable {
     @Override
     public void close() {
         arbiter.stopQuickly();
-        awaitUninterruptibly(Duration.ofSeconds(10));
+        awaitUninterruptibly(Duration.ofSeconds(30));
     }
 
     /** Waits until the server has stopped; false if {@code timeout} elapsed first. */

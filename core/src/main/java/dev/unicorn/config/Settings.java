@@ -48,7 +48,7 @@ public final class Settings {
     /** Worker silence limit before it is aborted (gunicorn {@code timeout}). */
     public static final Setting<Duration> TIMEOUT = new Setting<>("timeout", SettingType.duration(),
             Duration.ofSeconds(30),
-            "A worker or request silent for longer than this is aborted and replaced; 0 disables the check.");
+            "Bounds each blocking read or write of a request (body reads, response writes, the rest of a started request head); 0 disables it.");
 
     /** Time to finish in-flight work on stop or reload (gunicorn {@code graceful_timeout}). */
     public static final Setting<Duration> GRACEFUL_TIMEOUT = new Setting<>("gracefulTimeout",
@@ -97,7 +97,7 @@ public final class Settings {
     /** Accept unusual versions (gunicorn {@code permit_unconventional_http_version}). */
     public static final Setting<Boolean> PERMIT_UNCONVENTIONAL_HTTP_VERSION = new Setting<>(
             "permitUnconventionalHttpVersion", SettingType.bool(), false,
-            "Accept HTTP versions outside 1.0 to 1.x (single digits only).");
+            "Accept any well-formed HTTP/d.d version; otherwise versions other than 1.0 and 1.1 get 505.");
 
     /** Upper-case the method (gunicorn {@code casefold_http_method}). */
     public static final Setting<Boolean> CASEFOLD_HTTP_METHOD = new Setting<>("casefoldHttpMethod",
@@ -112,7 +112,7 @@ public final class Settings {
     /** Require a Host header on HTTP/1.1 requests. */
     public static final Setting<Boolean> REQUIRE_HOST_HEADER = new Setting<>("requireHostHeader",
             SettingType.bool(), true,
-            "Answer 400 to an HTTP/1.1 request without exactly one Host header (RFC 9112 section 3.2).");
+            "Answer 400 to an HTTP/1.1 request without a Host header (RFC 9112 section 3.2); a second Host is always 400.");
 
     /** Header names with underscores (gunicorn {@code header_map}). */
     public static final Setting<HeaderMapPolicy> HEADER_MAP = new Setting<>("headerMap",

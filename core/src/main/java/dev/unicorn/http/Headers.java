@@ -46,6 +46,15 @@ public final class Headers {
         return h;
     }
 
+    /** A mutable copy of {@code other}. */
+    public static Headers copyOf(Headers other) {
+        Headers h = new Headers(other.size);
+        for (int i = 0; i < other.size; i++) {
+            h.add(other.names[i], other.values[i]);
+        }
+        return h;
+    }
+
     /** Number of fields, duplicates included. */
     public int size() {
         return size;

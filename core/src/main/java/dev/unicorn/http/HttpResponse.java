@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The answer to one request. Set the status and headers, then write the body; the first
- * byte written (or {@link #body()}'s close) commits the status and headers. The server
+ * The answer to one request. Set the status and headers, then write the body. The response
+ * commits (status and headers go out) when the buffered body outgrows the server's buffer
+ * (16 KiB for HTTP/1.1), on {@code body().flush()}, or when the response ends; until then
+ * status and headers may still change, and a small body gets a {@code Content-Length}. The server
  * chooses the framing: {@code Content-Length} when the application set one, otherwise
  * chunked (HTTP/1.1) or close-delimited (HTTP/1.0); HEAD, 1xx, 204 and 304 never carry a
  * body. {@code Server}, {@code Date} and hop-by-hop headers are the server's.

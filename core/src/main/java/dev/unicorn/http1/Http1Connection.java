@@ -180,6 +180,11 @@ public final class Http1Connection {
                 LOG.debug("Client {} went away during {} {}: {}", remote, head.method(), head.target(), failure.toString());
                 return false;
             }
+            if (control.isClosed()) {
+                LOG.warn("Connection from {} closed during {} {} (I/O deadline passed or the worker stopped): {}",
+                        remote, head.method(), head.target(), failure.toString());
+                return false;
+            }
             LOG.error("Error handling request {} {} from {}", head.method(), head.target(), remote, failure);
             if (!response.isCommitted()) {
                 response.errorStatus(500);

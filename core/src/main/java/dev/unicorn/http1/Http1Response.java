@@ -87,7 +87,7 @@ final class Http1Response implements HttpResponse {
         for (int i = 0; i < trailers.size(); i++) {
             checkField(trailers.name(i), trailers.value(i));
         }
-        this.trailers = trailers;
+        this.trailers = Headers.copyOf(trailers);
     }
 
     @Override

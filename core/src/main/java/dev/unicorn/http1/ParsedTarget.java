@@ -1,11 +1,12 @@
 package dev.unicorn.http1;
 
 import dev.unicorn.http.BadRequestException;
+import dev.unicorn.net.IpLiteral;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A request-target split into path, query and fragment (RFC 9112 §3.2), and the address
- * grammar (RFC 3986 §3.2.2) shared with the PROXY protocol: IP literals are parsed by hand
- * so that no text is ever handed to a resolver.
+ * A request-target split into path, query and fragment (RFC 9112 §3.2), with the authority
+ * grammar of RFC 3986 §3.2.2; IP literals go through {@link IpLiteral}, never a resolver.
  *
  * @param path     the path ({@code *} for asterisk-form, the target itself for authority-form)
  * @param query    the query without {@code ?}, or ""
@@ -114,7 +115,7 @@ record ParsedTarget(String path, String query, String fragment) {
                     break;
                 }
             }
-            if (close < 0 || ipv6(b, from + 1, close) == null) {
+            if (close < 0 || IpLiteral.parseV6(new String(b, from + 1, close - from - 1, StandardCharsets.ISO_8859_1)) == null) {
                 return false;
             }
             hostEnd = close + 1;
@@ -167,105 +168,5 @@ record ParsedTarget(String path, String query, String fragment) {
             v = v * 10 + (b[i] - '0');
         }
         return v <= 65535 ? v : -1;
-    }
-
-    /** The 4 bytes of a dotted-quad IPv4 literal (decimal parts 0..255, no leading zeros, as inet_pton), or null. */
-    static byte[] ipv4(byte[] b, int from, int to) {
-        byte[] out = new byte[4];
-        int i = from;
-        for (int part = 0; part < 4; part++) {
-            if (part > 0) {
-                if (i >= to || b[i] != '.') {
-                    return null;
-                }
-                i++;
-            }
-            int start = i;
-            int v = 0;
-            while (i < to && i - start < 3 && FieldSyntax.is(b[i], FieldSyntax.DIGIT)) {
-                v = v * 10 + (b[i] - '0');
-                i++;
-            }
-            int digits = i - start;
-            if (digits == 0 || v > 255 || (digits > 1 && b[start] == '0')) {
-                return null;
-            }
-            out[part] = (byte) v;
-        }
-        return i == to ? out : null;
-    }
-
-    /** The 16 bytes of an IPv6 literal (RFC 4291 §2.2, including "::" and a trailing dotted quad), or null. */
-    static byte[] ipv6(byte[] b, int from, int to) {
-        int[] groups = new int[8];
-        int count = 0;
-        int gap = -1;
-        int i = from;
-        if (to - from < 2) {
-            return null;
-        }
-        if (b[i] == ':') {
-            if (b[i + 1] != ':') {
-                return null;
-            }
-            gap = 0;
-            i += 2;
-        }
-        while (i < to) {
-            if (count == 8) {
-                return null;
-            }
-            int start = i;
-            int v = 0;
-            while (i < to && i - start < 5 && FieldSyntax.hexValue(b[i]) >= 0) {
-                v = (v << 4) | FieldSyntax.hexValue(b[i]);
-                i++;
-            }
-            if (i < to && b[i] == '.') {
-                if (count > 6) {
-                    return null;
-                }
-                byte[] v4 = ipv4(b, start, to);
-                if (v4 == null) {
-                    return null;
-                }
-                groups[count++] = ((v4[0] & 0xff) << 8) | (v4[1] & 0xff);
-                groups[count++] = ((v4[2] & 0xff) << 8) | (v4[3] & 0xff);
-                i = to;
-                break;
-            }
-            int digits = i - start;
-            if (digits == 0 || digits > 4) {
-                return null;
-            }
-            groups[count++] = v;
-            if (i == to) {
-                break;
-            }
-            if (b[i] != ':') {
-                return null;
-            }
-            i++;
-            if (i < to && b[i] == ':') {
-                if (gap >= 0) {
-                    return null;
-                }
-                gap = count;
-                i++;
-            } else if (i == to) {
-                return null; // trailing single ':'
-            }
-        }
-        if (gap < 0 ? count != 8 : count > 7) {
-            return null;
-        }
-        byte[] out = new byte[16];
-        int tail = gap < 0 ? 0 : count - gap;
-        for (int g = 0; g < count; g++) {
-            int slot = (gap >= 0 && g >= gap) ? 8 - tail + (g - gap) : g;
-            out[2 * slot] = (byte) (groups[g] >>> 8);
-            out[2 * slot + 1] = (byte) groups[g];
-        }
-        return out;
     }
 }

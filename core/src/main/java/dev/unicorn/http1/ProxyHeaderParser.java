@@ -1,7 +1,7 @@
 package dev.unicorn.http1;
 
 import dev.unicorn.http.BadRequestException;
-
+import dev.unicorn.net.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -90,8 +90,7 @@ final class ProxyHeaderParser {
     }
 
     private static byte[] address(String text, boolean v4) throws BadRequestException {
-        byte[] t = text.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] a = v4 ? ParsedTarget.ipv4(t, 0, t.length) : ParsedTarget.ipv6(t, 0, t.length);
+        byte[] a = v4 ? IpLiteral.parseV4(text) : IpLiteral.parseV6(text);
         if (a == null) {
             throw invalid("v1 address is not an IPv" + (v4 ? "4" : "6") + " literal");
         }

@@ -5,12 +5,12 @@ package dev.unicorn.net;
  * to a resolver: {@code InetAddress.getByName} would start a DNS lookup for anything that is
  * not a literal.
  */
-final class IpLiteral {
+public final class IpLiteral {
     private IpLiteral() {
     }
 
     /** The 4 or 16 address bytes of {@code text}, or {@code null} if it is not an IP literal. */
-    static byte[] parse(String text) {
+    public static byte[] parse(String text) {
         if (text.indexOf(':') >= 0) {
             return parseV6(text);
         }
@@ -29,6 +29,11 @@ final class IpLiteral {
             }
         }
         return true;
+    }
+
+    /** The 4 bytes of a dotted-quad IPv4 literal, or {@code null}. */
+    public static byte[] parseV4(String text) {
+        return parseV4(text, 0, text.length());
     }
 
     /** Dotted quad, four decimal parts 0..255, no leading zeros (they would read as octal elsewhere). */
@@ -58,7 +63,8 @@ final class IpLiteral {
         return i == to ? out : null;
     }
 
-    private static byte[] parseV6(String s) {
+    /** The 16 bytes of an IPv6 literal (RFC 4291 §2.2, {@code ::} and a trailing dotted quad included), or {@code null}. */
+    public static byte[] parseV6(String s) {
         int n = s.length();
         if (n < 2) {
             return null;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * The {@code Date} field value (RFC 9110 §5.6.7 IMF-fixdate), formatted at most once per
@@ -13,6 +14,10 @@ public final class DateCache {
     private record Entry(long second, byte[] bytes) {
     }
 
+    /** RFC 9110 §5.6.7: always two-digit days (RFC_1123_DATE_TIME would write "6 Nov"). */
+    private static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
+
     private volatile Entry entry = new Entry(Long.MIN_VALUE, new byte[0]);
 
     /** The current date as ASCII bytes, e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. Do not modify the array. */
@@ -20,7 +25,7 @@ public final class DateCache {
         long now = System.currentTimeMillis() / 1000;
         Entry e = entry;
         if (e.second != now) {
-            String s = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochSecond(now).atOffset(ZoneOffset.UTC));
+            String s = IMF_FIXDATE.format(Instant.ofEpochSecond(now).atOffset(ZoneOffset.UTC));
             e = new Entry(now, s.getBytes(StandardCharsets.US_ASCII));
             entry = e;
         }

@@ -110,23 +110,9 @@ public final class RawClient implements Closeable {
         return this;
     }
 
-    /** Reads everything until the server closes the connection. */
+    /** Reads everything until the server closes the connection; fails like {@link #readUntilClosed()}. */
     public byte[] readAll() {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        all.write(buffer, start, end - start);
-        start = end = 0;
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                all.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new UncheckedIOException("server did not close the connection", e);
-        } catch (IOException e) {
-            // a reset after the data is an end too
-        }
-        eof = true;
-        return all.toByteArray();
+        return readUntilClosed().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**

@@ -99,8 +99,9 @@ public final class Arbiter {
                 LOG.info("Handling graceful stop: draining for up to {} s", grace.toMillis() / 1000.0);
                 workers.forEach(VirtualWorker::drain);
                 long deadline = System.nanoTime() + grace.toNanos();
-                for (VirtualWorker w : workers) {
-                    if (!w.awaitConnections(deadline) || commands.peek() == Command.STOP_QUICK) {
+                while (workers.stream().anyMatch(w -> w.connectionCount() > 0) && System.nanoTime() - deadline < 0) {
+                    if (commands.poll(20, TimeUnit.MILLISECONDS) == Command.STOP_QUICK) {
+                        LOG.info("Quick stop requested during the graceful stop");
                         break;
                     }
                 }

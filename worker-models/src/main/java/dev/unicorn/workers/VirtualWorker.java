@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
@@ -189,18 +188,6 @@ final class VirtualWorker {
                 c.close();
             }
         }
-    }
-
-    /** Waits until every connection has ended or the deadline ({@link System#nanoTime()}) passes. */
-    boolean awaitConnections(long deadlineNanos) throws InterruptedException {
-        while (!connections.isEmpty()) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 20));
-        }
-        return true;
     }
 
     /** Closes every connection and ends the worker's threads. */
