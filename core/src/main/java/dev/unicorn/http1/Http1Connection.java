@@ -309,13 +309,4 @@ public final class Http1Connection {
         }
         control.close();
     }
-
-    /** The remote address of the socket (the proxy, when a PROXY header named the client). */
-    SocketAddress peer() {
-        return peer;
-    }
-
-    void markOutputBroken() {
-        outputBroken = true;
-    }
 }
