@@ -129,14 +129,19 @@ final class Http1Response implements HttpResponse {
         if (status == 101) {
             throw new IllegalStateException("status 101 is reserved for protocol upgrades");
         }
-        boolean appClose = headers.containsToken("Connection", "close");
-        for (String name : SERVER_OWNED) {
-            if (headers.contains(name)) {
+        // One pass over the application's fields: validate them and spot the server-owned ones.
+        boolean serverOwned = false;
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            checkField(name, headers.value(i));
+            serverOwned |= isServerOwned(name);
+        }
+        boolean appClose = false;
+        if (serverOwned) {
+            appClose = headers.containsToken("Connection", "close");
+            for (String name : SERVER_OWNED) {
                 headers.remove(name);
             }
-        }
-        for (int i = 0; i < headers.size(); i++) {
-            checkField(headers.name(i), headers.value(i));
         }
         contentLength = declaredContentLength();
         if (contentLength >= 0 && HttpStatus.forbidsContentLength(status)) {
@@ -191,6 +196,20 @@ final class Http1Response implements HttpResponse {
         int pending = staged;
         staged = 0;
         staged = (int) admit(pending);
+    }
+
+    /** True for a field the server writes itself (see {@link #SERVER_OWNED}); a length switch keeps this cheap. */
+    private static boolean isServerOwned(String name) {
+        return switch (name.length()) {
+            case 2 -> name.equalsIgnoreCase("TE");
+            case 4 -> name.equalsIgnoreCase("Date");
+            case 6 -> name.equalsIgnoreCase("Server");
+            case 7 -> name.equalsIgnoreCase("Upgrade");
+            case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
+            case 16 -> name.equalsIgnoreCase("Proxy-Connection");
+            case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
+            default -> false;
+        };
     }
 
     /** The application's Content-Length, or -1; several fields must agree. */
