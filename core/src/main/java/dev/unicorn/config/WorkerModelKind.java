@@ -6,5 +6,7 @@ package dev.unicorn.config;
  */
 public enum WorkerModelKind {
     /** A virtual thread per connection (and per HTTP/2 stream); virtual threads are never pooled. */
-    VIRTUAL
+    VIRTUAL,
+    /** One platform thread per worker serving one request per connection, then closing (gunicorn's sync worker). */
+    SYNC
 }

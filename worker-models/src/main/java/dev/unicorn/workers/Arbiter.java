@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 /**
  * Supervises the workers of one server, as gunicorn's arbiter does: it owns the listeners and
  * the worker set, and a single loop acts on commands queued by the Java API (and later by
- * signals and the control socket). This first version starts the configured number of
- * {@code virtual} workers and stops them gracefully or quickly.
+ * signals and the control socket). This version starts the configured number of workers
+ * of the configured model and stops them gracefully or quickly.
  */
 public final class Arbiter {
     private static final Logger LOG = ServerContext.ERROR_LOG;
@@ -26,7 +26,7 @@ public final class Arbiter {
 
     private final ServerContext ctx;
     private final List<Listener> listeners;
-    private final List<VirtualWorker> workers = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
     private final LinkedBlockingQueue<Command> commands = new LinkedBlockingQueue<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Thread loop;
@@ -50,7 +50,7 @@ public final class Arbiter {
         int n = ctx.config().get(Settings.WORKERS);
         try {
             for (int i = 1; i <= n; i++) {
-                workers.add(new VirtualWorker(i, ctx, listeners));
+                workers.add(new Worker(i, ctx.config().get(Settings.WORKER_MODEL), ctx, listeners));
             }
         } catch (IOException e) {
             closeListeners();
@@ -60,7 +60,7 @@ public final class Arbiter {
             LOG.info("Listening at: {}", l);
         }
         LOG.info("Using worker: {}", ctx.config().get(Settings.WORKER_MODEL).toString().toLowerCase(java.util.Locale.ROOT));
-        workers.forEach(VirtualWorker::start);
+        workers.forEach(Worker::start);
         loop.start();
     }
 
@@ -97,7 +97,7 @@ public final class Arbiter {
             if (command == Command.STOP_GRACEFUL) {
                 Duration grace = ctx.config().get(Settings.GRACEFUL_TIMEOUT);
                 LOG.info("Handling graceful stop: draining for up to {} s", grace.toMillis() / 1000.0);
-                workers.forEach(VirtualWorker::drain);
+                workers.forEach(Worker::drain);
                 long deadline = System.nanoTime() + grace.toNanos();
                 while (workers.stream().anyMatch(w -> w.connectionCount() > 0) && System.nanoTime() - deadline < 0) {
                     if (commands.poll(20, TimeUnit.MILLISECONDS) == Command.STOP_QUICK) {
@@ -108,10 +108,10 @@ public final class Arbiter {
             } else {
                 LOG.info("Handling quick stop");
             }
-            workers.forEach(VirtualWorker::stop);
+            workers.forEach(Worker::stop);
             LOG.info("Shutting down");
         } catch (InterruptedException e) {
-            workers.forEach(VirtualWorker::stop);
+            workers.forEach(Worker::stop);
             Thread.currentThread().interrupt();
         } finally {
             closeListeners();

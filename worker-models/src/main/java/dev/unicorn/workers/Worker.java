@@ -1,5 +1,6 @@
 package dev.unicorn.workers;
 
+import dev.unicorn.config.WorkerModelKind;
 import dev.unicorn.http1.Http1Connection;
 import dev.unicorn.net.Listener;
 import dev.unicorn.server.ConnectionControl;
@@ -20,19 +21,28 @@ import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 
 /**
- * The {@code virtual} worker model: one virtual thread per connection, created only after an
- * admission permit ({@code workerConnections}) was taken, so a flood of connections waits in
- * the listen backlog instead of creating threads. An acceptor platform thread waits on the
- * shared listeners with its own selector; a watchdog thread closes connections whose read or
- * write deadline passed (header-read, keep-alive and I/O timeouts).
+ * One worker: an acceptor platform thread waiting on the shared listeners with its own
+ * selector, and a watchdog thread closing connections whose read or write deadline passed
+ * (first-byte, keep-alive and I/O timeouts) or that sit idle while the worker drains. How an
+ * accepted connection is served depends on the model:
+ *
+ * <ul>
+ *   <li>{@code virtual}: one virtual thread per connection, created only after an admission
+ *       permit ({@code workerConnections}) was taken, so a flood of connections waits in the
+ *       listen backlog instead of creating threads; virtual threads are never pooled.
+ *   <li>{@code sync}: the acceptor thread itself serves one request per connection and
+ *       answers {@code Connection: close}, as gunicorn's sync worker; pipelined requests after
+ *       the first are answered by closing.
+ * </ul>
  */
-final class VirtualWorker {
+final class Worker {
     private static final Logger LOG = ServerContext.ERROR_LOG;
     private static final long WATCH_INTERVAL_MILLIS = 100;
 
     enum State { BOOTING, SERVING, DRAINING, STOPPED }
 
     private final int id;
+    private final WorkerModelKind model;
     private final ServerContext ctx;
     private final List<Listener> listeners;
     private final Semaphore admission;
@@ -43,12 +53,14 @@ final class VirtualWorker {
     private final Thread watchdog;
     private volatile State state = State.BOOTING;
 
-    VirtualWorker(int id, ServerContext ctx, List<Listener> listeners) throws IOException {
+    Worker(int id, WorkerModelKind model, ServerContext ctx, List<Listener> listeners) throws IOException {
         this.id = id;
+        this.model = model;
         this.ctx = ctx;
         this.listeners = listeners;
         String prefix = ctx.config().get(dev.unicorn.config.Settings.NAME) + "-w" + id;
-        this.admission = new Semaphore(ctx.config().get(dev.unicorn.config.Settings.WORKER_CONNECTIONS));
+        this.admission = new Semaphore(model == WorkerModelKind.SYNC ? 1
+                : ctx.config().get(dev.unicorn.config.Settings.WORKER_CONNECTIONS));
         this.connectionThreads = Thread.ofVirtual().name(prefix + "-conn-", 0).factory();
         this.selector = Selector.open();
         for (Listener l : listeners) {
@@ -70,7 +82,7 @@ final class VirtualWorker {
         state = State.SERVING;
         watchdog.start();
         acceptor.start();
-        LOG.info("Booting worker {} (virtual threads)", id);
+        LOG.info("Booting worker {} ({})", id, model.toString().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Number of open connections. */
@@ -89,6 +101,11 @@ final class VirtualWorker {
                 }
                 ConnectionControl control = new ConnectionControl(channel);
                 connections.add(control);
+                if (model == WorkerModelKind.SYNC) {
+                    control.disallowKeepAlive();
+                    serve(channel, control);
+                    continue;
+                }
                 try {
                     connectionThreads.newThread(() -> serve(channel, control)).start();
                 } catch (RuntimeException | OutOfMemoryError e) {
@@ -181,7 +198,11 @@ final class VirtualWorker {
         }
         state = State.DRAINING;
         selector.wakeup();
-        acceptor.interrupt();
+        if (model != WorkerModelKind.SYNC) {
+            // Safe: the acceptor only selects, accepts without blocking, or waits for a permit. A sync
+            // acceptor may be serving a request, and an interrupt would close that connection's channel.
+            acceptor.interrupt();
+        }
         for (ConnectionControl c : connections) {
             c.disallowKeepAlive();
             if (c.isIdle()) {
