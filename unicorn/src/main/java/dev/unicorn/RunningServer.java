@@ -4,6 +4,7 @@ import dev.unicorn.config.Config;
 import dev.unicorn.config.Settings;
 import dev.unicorn.net.Listener;
 import dev.unicorn.workers.Arbiter;
+import dev.unicorn.workers.ServerStats;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -59,6 +60,29 @@ public final class RunningServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no TCP listener: " + addresses);
+    }
+
+    /** Sets the number of serving workers (at least 1); surplus workers drain and stop, oldest first. */
+    public void scale(int workers) {
+        arbiter.scale(workers);
+    }
+
+    /** The number of serving workers the server keeps (its current target). */
+    public int workers() {
+        return arbiter.targetWorkers();
+    }
+
+    /**
+     * Starts a new generation of workers (with a fresh application when the server was built
+     * from an app factory), then drains the old generation: no request is dropped.
+     */
+    public void reload() {
+        arbiter.reload();
+    }
+
+    /** Workers and counters as the arbiter sees them now. */
+    public ServerStats stats() {
+        return arbiter.stats();
     }
 
     /** The settings the server runs with. */

@@ -9,8 +9,8 @@ import dev.unicorn.http1.HeaderMapPolicy;
 import dev.unicorn.http1.ProxyProtocolMode;
 import dev.unicorn.net.BindAddress;
 import dev.unicorn.net.Listener;
-import dev.unicorn.server.ServerContext;
 import dev.unicorn.workers.Arbiter;
+import dev.unicorn.workers.ServerHooks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * An HTTP server for one application, configured with builder methods and started with
@@ -41,13 +42,30 @@ import java.util.Objects;
  * <p>A {@code Unicorn} is a description; each {@link #start()} starts an independent server.
  */
 public final class Unicorn {
-    private final HttpApp app;
+    private final Supplier<HttpApp> appFactory;
     private final Config.Builder config = Config.builder();
     private boolean externalConfig = true;
+    private ServerHooks hooks = ServerHooks.NONE;
 
     /** A server for {@code app}, with default settings. */
     public Unicorn(HttpApp app) {
-        this.app = Objects.requireNonNull(app, "app");
+        Objects.requireNonNull(app, "app");
+        this.appFactory = () -> app;
+    }
+
+    /**
+     * A server whose application comes from {@code appFactory}: called once at
+     * {@link #start()} and again on every {@link RunningServer#reload()}, so a reload serves a
+     * fresh application (gunicorn reloads the app module on HUP).
+     */
+    public Unicorn(Supplier<HttpApp> appFactory) {
+        this.appFactory = Objects.requireNonNull(appFactory, "appFactory");
+    }
+
+    /** Lifecycle callbacks (gunicorn's server hooks). */
+    public Unicorn hooks(ServerHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
+        return this;
     }
 
     /** Sets a setting from its string form, as a system property would (e.g. {@code set("keepalive", "5s")}). */
@@ -94,7 +112,19 @@ public final class Unicorn {
         return this;
     }
 
-    /** Worker timeout; also bounds each blocking read and write of a request. {@code Duration.ZERO} disables it. */
+    /** Recycle a worker after this many requests (0: never). */
+    public Unicorn maxRequests(int requests) {
+        config.set(Settings.MAX_REQUESTS, requests);
+        return this;
+    }
+
+    /** Random spread added to {@code maxRequests} per worker. */
+    public Unicorn maxRequestsJitter(int jitter) {
+        config.set(Settings.MAX_REQUESTS_JITTER, jitter);
+        return this;
+    }
+
+    /** A request running longer is aborted and its worker replaced; also bounds each blocking read and write. {@code Duration.ZERO} disables it. */
     public Unicorn timeout(Duration timeout) {
         config.set(Settings.TIMEOUT, timeout);
         return this;
@@ -235,13 +265,13 @@ public final class Unicorn {
             config.environment(System.getenv()).systemProperties(System.getProperties());
         }
         Config resolved = config.build();
-        ServerContext ctx = new ServerContext(app, resolved);
+        hooks.onStarting();
         List<Listener> listeners = new ArrayList<>();
         try {
             for (BindAddress address : resolved.get(Settings.BIND)) {
                 listeners.add(Listener.bind(address, resolved.get(Settings.BACKLOG)));
             }
-            Arbiter arbiter = new Arbiter(ctx, listeners);
+            Arbiter arbiter = new Arbiter(resolved, appFactory, hooks, listeners);
             arbiter.start();
             return new RunningServer(arbiter, listeners, resolved);
         } catch (IOException e) {

@@ -48,7 +48,17 @@ public final class Settings {
     /** Worker silence limit before it is aborted (gunicorn {@code timeout}). */
     public static final Setting<Duration> TIMEOUT = new Setting<>("timeout", SettingType.duration(),
             Duration.ofSeconds(30),
-            "Bounds each blocking read or write of a request (body reads, response writes, the rest of a started request head); 0 disables it.");
+            "A request running longer is aborted (503 if nothing was sent, else its connection is closed) and its worker replaced; also bounds each blocking read or write; 0 disables both.");
+
+    /** Recycle a worker after this many requests (gunicorn {@code max_requests}). */
+    public static final Setting<Integer> MAX_REQUESTS = new Setting<>("maxRequests",
+            SettingType.integer(0, Integer.MAX_VALUE), 0,
+            "A worker that has served this many requests drains and is replaced (guards against leaks); 0 disables it.");
+
+    /** Random spread added to {@code maxRequests} per worker (gunicorn {@code max_requests_jitter}). */
+    public static final Setting<Integer> MAX_REQUESTS_JITTER = new Setting<>("maxRequestsJitter",
+            SettingType.integer(0, Integer.MAX_VALUE), 0,
+            "Each worker's limit is maxRequests plus a random 0..maxRequestsJitter, so workers do not all recycle at once.");
 
     /** Time to finish in-flight work on stop or reload (gunicorn {@code graceful_timeout}). */
     public static final Setting<Duration> GRACEFUL_TIMEOUT = new Setting<>("gracefulTimeout",
@@ -163,7 +173,8 @@ public final class Settings {
             "Name of this server, used in thread names and log lines (two servers in one JVM should differ).");
 
     private static final List<Setting<?>> ALL = List.of(
-            BIND, BACKLOG, WORKERS, WORKER_MODEL, WORKER_CONNECTIONS, TIMEOUT, GRACEFUL_TIMEOUT, KEEPALIVE,
+            BIND, BACKLOG, WORKERS, WORKER_MODEL, WORKER_CONNECTIONS, TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER,
+            GRACEFUL_TIMEOUT, KEEPALIVE,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY,
             PERMIT_OBSOLETE_FOLDING, PERMIT_UNCONVENTIONAL_HTTP_METHOD, PERMIT_UNCONVENTIONAL_HTTP_VERSION,
             CASEFOLD_HTTP_METHOD, STRIP_HEADER_SPACES, REQUIRE_HOST_HEADER, HEADER_MAP,

@@ -15,6 +15,7 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 
 /**
@@ -46,6 +47,10 @@ public final class Http1Connection {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
     private final ByteBuffer[] gather = new ByteBuffer[3];
     final ResponseBuffers buffers = new ResponseBuffers();
+    /** Guards writes, so that the worker's abort (another thread) and the application never interleave bytes. */
+    private final ReentrantLock output = new ReentrantLock();
+    /** Bytes written for the current exchange (guarded by {@link #output}). */
+    private long exchangeBytes;
     private boolean outputBroken;
 
     /**
@@ -67,6 +72,7 @@ public final class Http1Connection {
                 ctx.forwardedAllowIps().allowsPeer(peer),
                 ctx.proxyAllowIps().allowsPeer(peer),
                 tls ? "https" : "http");
+        control.onAbort(this::abortExchange);
     }
 
     /** Serves requests until the connection ends, then closes it. Never throws. */
@@ -155,14 +161,52 @@ public final class Http1Connection {
         Http1Response response = new Http1Response(this, head, request);
         request.response = response;
         Throwable failure = null;
+        output.lock();
+        exchangeBytes = 0;
+        output.unlock();
+        control.requestStarted(head.method() + " " + head.target() + " " + head.version());
+        notifyStarted(request);
         try {
             ctx.app().handle(request, response);
             response.finish();
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                control.requestEnded();
                 throw (VirtualMachineError) t;
             }
             failure = t;
+        }
+        control.requestEnded();
+        try {
+            return afterExchange(head, request, response, failure, remote, startMillis, startNanos);
+        } finally {
+            notifyFinished(request, response.status());
+        }
+    }
+
+    private void notifyStarted(Http1Request request) {
+        try {
+            control.listener().requestStarted(control, request);
+        } catch (RuntimeException e) {
+            LOG.error("Exchange listener failed before {} {}", request.method(), request.target(), e);
+        }
+    }
+
+    private void notifyFinished(Http1Request request, int status) {
+        try {
+            control.listener().requestFinished(control, request, status);
+        } catch (RuntimeException e) {
+            LOG.error("Exchange listener failed after {} {}", request.method(), request.target(), e);
+        }
+    }
+
+    private boolean afterExchange(Http1Event.RequestHead head, Http1Request request, Http1Response response,
+                                  Throwable failure, SocketAddress remote, long startMillis, long startNanos)
+            throws IOException {
+        if (control.isAborted()) {
+            response.errorStatus(503);
+            accessLog(head, request, response, startMillis, startNanos);
+            return false; // the worker answered 503 or closed the connection when it aborted the request
         }
         BadRequestException bodyError = request.bodyError();
         if (bodyError != null) {
@@ -217,6 +261,19 @@ public final class Http1Connection {
 
     /** Writes up to three buffers (a null is skipped) completely, bounded by the timeout. */
     void write(ByteBuffer a, ByteBuffer b, ByteBuffer c) throws IOException {
+        output.lock();
+        try {
+            if (control.isAborted()) {
+                throw new IOException("the request was aborted: it ran past the timeout");
+            }
+            exchangeBytes += a.remaining() + (b != null ? b.remaining() : 0) + (c != null ? c.remaining() : 0);
+            writeLocked(a, b, c);
+        } finally {
+            output.unlock();
+        }
+    }
+
+    private void writeLocked(ByteBuffer a, ByteBuffer b, ByteBuffer c) throws IOException {
         control.busyUntil(deadline(System.nanoTime()));
         try {
             if (channel instanceof GatheringByteChannel g && (b != null || c != null)) {
@@ -253,10 +310,47 @@ public final class Http1Connection {
 
     /** Answers a request the server rejects, with a one-line plain-text body and {@code Connection: close}. */
     private void sendError(int status, String message) {
+        ResponseBuffers.HeadWriter head = buffers.head();
+        ByteBuffer body = errorResponse(head, status, message);
+        try {
+            write(head.buffer(), body, null);
+        } catch (IOException e) {
+            LOG.debug("Could not send {} to {}: {}", status, peer, e.toString());
+        }
+    }
+
+    /**
+     * Called by the worker (on its own thread) when the current request ran past
+     * {@code timeout}: answers 503 if nothing of the response was sent yet. The connection is
+     * closed right after by {@link ConnectionControl#abort()}.
+     */
+    private void abortExchange() {
+        try {
+            if (!output.tryLock(1, TimeUnit.SECONDS)) {
+                return; // the application is stuck inside a write: closing is all we can do
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (exchangeBytes == 0 && !outputBroken) {
+                ResponseBuffers.HeadWriter head = new ResponseBuffers.HeadWriter();
+                ByteBuffer body = errorResponse(head, 503, "the request took longer than the timeout");
+                writeLocked(head.buffer(), body, null);
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not send 503 to {}: {}", peer, e.toString());
+        } finally {
+            output.unlock();
+        }
+    }
+
+    /** Encodes an error head into {@code head} and returns its one-line plain-text body. */
+    private ByteBuffer errorResponse(ResponseBuffers.HeadWriter head, int status, String message) {
         String reason = HttpStatus.reasonPhrase(status);
         String body = status + " " + reason + ": " + printable(message) + "\n";
         byte[] bodyBytes = body.getBytes(StandardCharsets.US_ASCII);
-        ResponseBuffers.HeadWriter head = buffers.head();
         head.statusLine(status);
         head.raw(ctx.serverHeaderLine());
         head.field("Date", ctx.dateCache().currentBytes());
@@ -264,11 +358,7 @@ public final class Http1Connection {
         head.field("Content-Length", Integer.toString(bodyBytes.length));
         head.field("Connection", "close");
         head.end();
-        try {
-            write(head.buffer(), ByteBuffer.wrap(bodyBytes), null);
-        } catch (IOException e) {
-            LOG.debug("Could not send {} to {}: {}", status, peer, e.toString());
-        }
+        return ByteBuffer.wrap(bodyBytes);
     }
 
     /** Keeps printable ASCII of a diagnostic message, at most 200 characters. */

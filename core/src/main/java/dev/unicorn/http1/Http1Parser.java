@@ -232,6 +232,13 @@ public final class Http1Parser {
         }
     }
 
+    // Messages built once: scanLine takes its message eagerly, and it runs for every line.
+    private static final String HEADER_LINE_TOO_LONG = "header field line larger than limitRequestFieldSize";
+    private static final String TRAILER_LINE_TOO_LONG = "trailer field line larger than limitRequestFieldSize";
+    private static final String HEAD_TOO_LARGE = "request head too large";
+    private static final String TRAILERS_TOO_LARGE = "trailer section too large";
+    private static final String CHUNK_LINE_TOO_LONG = "chunk size line longer than " + MAX_CHUNK_LINE + " bytes";
+
     /**
      * Finds the CRLF ending the line that starts at {@code start}; returns the index of its CR,
      * or -1 when more bytes are needed. A line holding more than {@code maxContent} bytes fails
@@ -503,8 +510,8 @@ public final class Http1Parser {
             int fieldRoom = limitFieldSize - 2 - (fold && pendingName != null ? pendingSize : 0);
             int headRoom = limitHead - headBytes - 2;
             int cr = fieldRoom <= headRoom
-                    ? scanLine(fieldRoom, 431, (trailers ? "trailer" : "header") + " field line larger than limitRequestFieldSize")
-                    : scanLine(headRoom, 431, (trailers ? "trailer section" : "request head") + " too large");
+                    ? scanLine(fieldRoom, 431, trailers ? TRAILER_LINE_TOO_LONG : HEADER_LINE_TOO_LONG)
+                    : scanLine(headRoom, 431, trailers ? TRAILERS_TOO_LARGE : HEAD_TOO_LARGE);
             if (cr < 0) {
                 return trailers ? needBodyData() : needHeadData();
             }
@@ -849,7 +856,7 @@ public final class Http1Parser {
         if (start == end) {
             return needBodyData();
         }
-        int cr = scanLine(MAX_CHUNK_LINE, 400, "chunk size line longer than " + MAX_CHUNK_LINE + " bytes");
+        int cr = scanLine(MAX_CHUNK_LINE, 400, CHUNK_LINE_TOO_LONG);
         if (cr < 0) {
             return needBodyData();
         }

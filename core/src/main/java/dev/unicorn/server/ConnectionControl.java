@@ -14,14 +14,94 @@ public final class ConnectionControl {
     public static final long NONE = Long.MAX_VALUE;
 
     private final Closeable channel;
+    private final ExchangeListener listener;
     private volatile long deadline = NONE;
+    private volatile long requestStart = NONE;
+    private volatile Thread requestThread;
+    private volatile String requestLine;
+    private volatile Runnable abortAction;
+    private volatile boolean aborted;
+    private volatile boolean servedRequest;
     private volatile boolean idle = true;
     private volatile boolean keepAliveAllowed = true;
     private volatile boolean closed;
 
     /** @param channel what to close when the deadline passes or the worker stops */
     public ConnectionControl(Closeable channel) {
+        this(channel, ExchangeListener.NONE);
+    }
+
+    /**
+     * @param channel  what to close when the deadline passes or the worker stops
+     * @param listener told about each exchange
+     */
+    public ConnectionControl(Closeable channel, ExchangeListener listener) {
         this.channel = channel;
+        this.listener = listener;
+    }
+
+    /** Who is told about each exchange of this connection. */
+    public ExchangeListener listener() {
+        return listener;
+    }
+
+    /** The application starts on {@code line} (e.g. {@code GET /x HTTP/1.1}) on the calling thread. */
+    public void requestStarted(String line) {
+        requestLine = line;
+        requestThread = Thread.currentThread();
+        requestStart = System.nanoTime();
+    }
+
+    /** The exchange ended. */
+    public void requestEnded() {
+        servedRequest = true;
+        requestStart = NONE;
+        requestThread = null;
+        requestLine = null;
+    }
+
+    /** True if a request has been running for longer than {@code limitNanos} at {@code now}. */
+    public boolean requestRunningLongerThan(long limitNanos, long now) {
+        long start = requestStart;
+        return start != NONE && now - start > limitNanos;
+    }
+
+    /** The thread running the current request, or null. */
+    public Thread requestThread() {
+        return requestThread;
+    }
+
+    /** The current request line, or null. */
+    public String requestLine() {
+        return requestLine;
+    }
+
+    /** What {@link #abort()} does first (the protocol answers 503 if nothing was sent yet). */
+    public void onAbort(Runnable action) {
+        this.abortAction = action;
+    }
+
+    /**
+     * Aborts the current request (it ran past {@code timeout}): runs the protocol's abort action,
+     * interrupts the request's thread and closes the connection. Any later output of the
+     * application on this connection fails.
+     */
+    public void abort() {
+        aborted = true;
+        Runnable action = abortAction;
+        if (action != null) {
+            action.run();
+        }
+        Thread t = requestThread;
+        if (t != null) {
+            t.interrupt();
+        }
+        close();
+    }
+
+    /** True once {@link #abort()} was called. */
+    public boolean isAborted() {
+        return aborted;
     }
 
     /** Waiting for the first byte of a request: the worker may close it when draining. */
@@ -39,6 +119,15 @@ public final class ConnectionControl {
     /** True while the connection waits for a request. */
     public boolean isIdle() {
         return idle;
+    }
+
+    /**
+     * True while a kept-alive connection waits for its next request: a draining worker closes
+     * these at once. A new connection that has not sent its first request yet is not closed
+     * (its client is sending that request); it is served, with {@code Connection: close}.
+     */
+    public boolean isIdleBetweenRequests() {
+        return idle && servedRequest;
     }
 
     /** True if the deadline (a {@link System#nanoTime()} value) lies before {@code now}. */

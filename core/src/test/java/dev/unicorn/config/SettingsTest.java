@@ -33,6 +33,8 @@ class SettingsTest {
                 Arguments.of(Settings.WORKER_MODEL, WorkerModelKind.VIRTUAL),
                 Arguments.of(Settings.WORKER_CONNECTIONS, 1000),
                 Arguments.of(Settings.TIMEOUT, Duration.ofSeconds(30)),
+                Arguments.of(Settings.MAX_REQUESTS, 0),
+                Arguments.of(Settings.MAX_REQUESTS_JITTER, 0),
                 Arguments.of(Settings.GRACEFUL_TIMEOUT, Duration.ofSeconds(30)),
                 Arguments.of(Settings.KEEPALIVE, Duration.ofSeconds(2)),
                 Arguments.of(Settings.LIMIT_REQUEST_LINE, 4094),
@@ -116,6 +118,7 @@ class SettingsTest {
                 Arguments.of(Settings.WORKER_CONNECTIONS, "1000000", 1_000_000),
                 Arguments.of(Settings.WORKER_MODEL, "virtual", WorkerModelKind.VIRTUAL),
                 Arguments.of(Settings.WORKER_MODEL, "VIRTUAL", WorkerModelKind.VIRTUAL),
+                Arguments.of(Settings.WORKER_MODEL, "sync", WorkerModelKind.SYNC),
                 Arguments.of(Settings.TIMEOUT, "30", Duration.ofSeconds(30)),
                 Arguments.of(Settings.TIMEOUT, "0", Duration.ZERO),
                 Arguments.of(Settings.TIMEOUT, "0.5", Duration.ofMillis(500)),
@@ -210,7 +213,7 @@ class SettingsTest {
                 Arguments.of(Settings.WORKERS, "", "expected an integer from 1 to 1024"),
                 Arguments.of(Settings.WORKERS, "99999999999", "expected an integer from 1 to 1024"),
                 Arguments.of(Settings.WORKER_CONNECTIONS, "0", "expected an integer from 1 to 1000000"),
-                Arguments.of(Settings.WORKER_MODEL, "sync", "expected one of virtual"),
+                Arguments.of(Settings.WORKER_MODEL, "gthread", "expected one of virtual, sync"),
                 Arguments.of(Settings.TIMEOUT, "-1", "negative duration; " + duration),
                 Arguments.of(Settings.TIMEOUT, "-500ms", "negative duration; " + duration),
                 Arguments.of(Settings.TIMEOUT, "86401", "longer than 1 day; " + duration),
@@ -268,7 +271,7 @@ class SettingsTest {
 
     @Test
     void workerModelAcceptedValuesComeFromTheEnum() {
-        assertThat(Settings.WORKER_MODEL.accepted()).isEqualTo("one of virtual");
+        assertThat(Settings.WORKER_MODEL.accepted()).isEqualTo("one of virtual, sync");
         assertThat(Settings.WORKER_MODEL.typeName()).isEqualTo("enum WorkerModelKind");
     }
 

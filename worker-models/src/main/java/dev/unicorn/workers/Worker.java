@@ -1,30 +1,39 @@
 package dev.unicorn.workers;
 
+import dev.unicorn.config.Settings;
 import dev.unicorn.config.WorkerModelKind;
+import dev.unicorn.http.HttpRequest;
 import dev.unicorn.http1.Http1Connection;
 import dev.unicorn.net.Listener;
 import dev.unicorn.server.ConnectionControl;
+import dev.unicorn.server.ExchangeListener;
 import dev.unicorn.server.ServerContext;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
  * One worker: an acceptor platform thread waiting on the shared listeners with its own
- * selector, and a watchdog thread closing connections whose read or write deadline passed
- * (first-byte, keep-alive and I/O timeouts) or that sit idle while the worker drains. How an
- * accepted connection is served depends on the model:
+ * selector, and a watchdog thread that heartbeats and closes connections whose read or write
+ * deadline passed (first-byte, keep-alive and I/O timeouts) or that sit idle while the
+ * worker drains. How an accepted connection is served depends on the model:
  *
  * <ul>
  *   <li>{@code virtual}: one virtual thread per connection, created only after an admission
@@ -34,8 +43,11 @@ import org.slf4j.Logger;
  *       answers {@code Connection: close}, as gunicorn's sync worker; pipelined requests after
  *       the first are answered by closing.
  * </ul>
+ *
+ * The worker counts its requests and drains itself once it reached its {@code maxRequests}
+ * (plus jitter); the arbiter then replaces it.
  */
-final class Worker {
+final class Worker implements ExchangeListener {
     private static final Logger LOG = ServerContext.ERROR_LOG;
     private static final long WATCH_INTERVAL_MILLIS = 100;
 
@@ -44,23 +56,35 @@ final class Worker {
     private final int id;
     private final WorkerModelKind model;
     private final ServerContext ctx;
-    private final List<Listener> listeners;
+    private final ServerHooks hooks;
+    private final Runnable onDrain;
     private final Semaphore admission;
     private final Set<ConnectionControl> connections = ConcurrentHashMap.newKeySet();
     private final ThreadFactory connectionThreads;
     private final Selector selector;
     private final Thread acceptor;
     private final Thread watchdog;
+    private final long maxRequests;
+    private final long startedNanos = System.nanoTime();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long heartbeatNanos = System.nanoTime();
+    private volatile long drainStartedNanos;
+    private volatile boolean recycling;
     private volatile State state = State.BOOTING;
 
-    Worker(int id, WorkerModelKind model, ServerContext ctx, List<Listener> listeners) throws IOException {
+    Worker(int id, ServerContext ctx, List<Listener> listeners, ServerHooks hooks, Runnable onDrain) throws IOException {
         this.id = id;
-        this.model = model;
+        this.onDrain = onDrain;
+        this.model = ctx.config().get(Settings.WORKER_MODEL);
         this.ctx = ctx;
-        this.listeners = listeners;
-        String prefix = ctx.config().get(dev.unicorn.config.Settings.NAME) + "-w" + id;
-        this.admission = new Semaphore(model == WorkerModelKind.SYNC ? 1
-                : ctx.config().get(dev.unicorn.config.Settings.WORKER_CONNECTIONS));
+        this.hooks = hooks;
+        String prefix = ctx.config().get(Settings.NAME) + "-w" + id;
+        this.admission = new Semaphore(model == WorkerModelKind.SYNC ? 1 : ctx.config().get(Settings.WORKER_CONNECTIONS));
+        int max = ctx.config().get(Settings.MAX_REQUESTS);
+        int jitter = ctx.config().get(Settings.MAX_REQUESTS_JITTER);
+        this.maxRequests = max == 0 ? 0 : max + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(jitter + 1));
         this.connectionThreads = Thread.ofVirtual().name(prefix + "-conn-", 0).factory();
         this.selector = Selector.open();
         for (Listener l : listeners) {
@@ -78,16 +102,89 @@ final class Worker {
         return state;
     }
 
+    /** True once the worker drains because it reached its request limit. */
+    boolean recycling() {
+        return recycling;
+    }
+
     void start() {
         state = State.SERVING;
         watchdog.start();
         acceptor.start();
-        LOG.info("Booting worker {} ({})", id, model.toString().toLowerCase(java.util.Locale.ROOT));
+        LOG.info("Booting worker {} ({})", id, model.toString().toLowerCase(Locale.ROOT));
+        Hooks.run("postWorkerInit", () -> hooks.postWorkerInit(id));
     }
 
     /** Number of open connections. */
     int connectionCount() {
         return connections.size();
+    }
+
+    /** When the worker started draining ({@link System#nanoTime()}), 0 if it has not. */
+    long drainStartedNanos() {
+        return drainStartedNanos;
+    }
+
+    WorkerStats stats(long now) {
+        return new WorkerStats(id, model, state.toString().toLowerCase(Locale.ROOT), Duration.ofNanos(now - startedNanos),
+                requests.get(), inFlight.get(), connections.size(), Duration.ofNanos(now - heartbeatNanos));
+    }
+
+    @Override
+    public void requestStarted(ConnectionControl connection, HttpRequest request) {
+        inFlight.incrementAndGet();
+        if (maxRequests > 0 && started.incrementAndGet() >= maxRequests) {
+            connection.disallowKeepAlive();
+            if (!recycling) {
+                recycling = true;
+                LOG.info("Autorestarting worker {} after {} requests", id, maxRequests);
+                drain();
+            }
+        }
+        Hooks.run("preRequest", () -> hooks.preRequest(id, request));
+    }
+
+    @Override
+    public void requestFinished(ConnectionControl connection, HttpRequest request, int status) {
+        inFlight.decrementAndGet();
+        requests.incrementAndGet();
+        Hooks.run("postRequest", () -> hooks.postRequest(id, request, status));
+    }
+
+    /**
+     * Aborts every request running longer than {@code timeoutNanos}: logs {@code WORKER
+     * TIMEOUT} with the request line and the stuck thread's stack, runs the
+     * {@code workerAbort} hook and aborts the exchange (503 if nothing was sent yet, else the
+     * connection is closed). Returns the threads of the aborted requests.
+     */
+    List<Thread> abortStuckRequests(long timeoutNanos, long now) {
+        List<Thread> abandoned = new java.util.ArrayList<>();
+        for (ConnectionControl c : connections) {
+            if (!c.requestRunningLongerThan(timeoutNanos, now) || c.isAborted()) {
+                continue;
+            }
+            Thread thread = c.requestThread();
+            String line = c.requestLine();
+            LOG.error("WORKER TIMEOUT (worker {}): {} ran longer than {} ms; thread {}{}", id, line,
+                    timeoutNanos / 1_000_000, thread == null ? "-" : thread.getName(), stack(thread));
+            Hooks.run("workerAbort", () -> hooks.workerAbort(id, line, thread));
+            c.abort();
+            if (thread != null) {
+                abandoned.add(thread);
+            }
+        }
+        return abandoned;
+    }
+
+    private static String stack(Thread thread) {
+        if (thread == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (StackTraceElement e : thread.getStackTrace()) {
+            sb.append("\n\tat ").append(e);
+        }
+        return sb.toString();
     }
 
     private void acceptLoop() {
@@ -99,7 +196,7 @@ final class Worker {
                     admission.release();
                     continue;
                 }
-                ConnectionControl control = new ConnectionControl(channel);
+                ConnectionControl control = new ConnectionControl(channel, this);
                 connections.add(control);
                 if (model == WorkerModelKind.SYNC) {
                     control.disallowKeepAlive();
@@ -158,7 +255,7 @@ final class Worker {
             channel.configureBlocking(true);
             SocketAddress peer = channel.getRemoteAddress();
             SocketAddress local = channel.getLocalAddress();
-            if (!(local instanceof java.net.UnixDomainSocketAddress)) {
+            if (!(local instanceof UnixDomainSocketAddress)) {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
             if (state != State.SERVING) {
@@ -176,12 +273,13 @@ final class Worker {
 
     private void watchLoop() {
         try {
-            while (state != State.STOPPED || !connections.isEmpty()) {
+            while (state != State.STOPPED) {
                 Thread.sleep(WATCH_INTERVAL_MILLIS);
                 long now = System.nanoTime();
+                heartbeatNanos = now;
                 boolean draining = state != State.SERVING;
                 for (ConnectionControl c : connections) {
-                    if (c.expired(now) || (draining && c.isIdle())) {
+                    if (c.expired(now) || (draining && c.isIdleBetweenRequests())) {
                         c.close();
                     }
                 }
@@ -196,6 +294,7 @@ final class Worker {
         if (state != State.SERVING) {
             return;
         }
+        drainStartedNanos = System.nanoTime();
         state = State.DRAINING;
         selector.wakeup();
         if (model != WorkerModelKind.SYNC) {
@@ -205,14 +304,18 @@ final class Worker {
         }
         for (ConnectionControl c : connections) {
             c.disallowKeepAlive();
-            if (c.isIdle()) {
+            if (c.isIdleBetweenRequests()) {
                 c.close();
             }
         }
+        onDrain.run();
     }
 
     /** Closes every connection and ends the worker's threads. */
     void stop() {
+        if (state == State.STOPPED) {
+            return;
+        }
         state = State.STOPPED;
         selector.wakeup();
         acceptor.interrupt();
@@ -229,5 +332,6 @@ final class Worker {
         }
         watchdog.interrupt();
         LOG.info("Worker {} exiting", id);
+        Hooks.run("workerExit", () -> hooks.workerExit(id));
     }
 }
