@@ -1,4 +1,4 @@
-package dev.unicorn.bench;
+package dev.unicorn.bench.codec;
 
 import dev.unicorn.http.BadRequestException;
 import dev.unicorn.http1.Http1Event;
@@ -17,13 +17,13 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Parses a typical browser GET (about 500 bytes, 12 fields, as Chrome sends it) with
+ * Parses a typical browser GET ({@link Inputs#CHROME_GET}: about 570 bytes, 11 fields) with
  * {@link Http1Parser}: once on a fresh parser (a new connection) and once on a parser that
- * has served requests before (a keep-alive connection).
+ * has served requests before (a keep-alive connection). The comparison with Jetty is in
+ * {@link RequestParseBenchmark}.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar Http1Parser -prof gc}
  */
@@ -34,28 +34,13 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class Http1ParserBenchmark {
-    static final String CHROME_GET = "GET /products/42?ref=home HTTP/1.1\r\n"
-            + "Host: shop.example.com\r\n"
-            + "Connection: keep-alive\r\n"
-            + "sec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\"\r\n"
-            + "sec-ch-ua-mobile: ?0\r\n"
-            + "sec-ch-ua-platform: \"Linux\"\r\n"
-            + "Upgrade-Insecure-Requests: 1\r\n"
-            + "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            + "Chrome/124.0.0.0 Safari/537.36\r\n"
-            + "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8\r\n"
-            + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
-            + "Accept-Language: en-GB,en;q=0.9\r\n"
-            + "Cookie: session=7f3c2a9b1d; theme=dark\r\n"
-            + "\r\n";
-
     private ByteBuffer request;
     private ParserOptions options;
     private Http1Parser keepAliveParser;
 
     @Setup
     public void setUp() {
-        request = ByteBuffer.wrap(CHROME_GET.getBytes(StandardCharsets.ISO_8859_1)).asReadOnlyBuffer();
+        request = Inputs.CHROME_GET.buffer();
         options = ParserOptions.defaults();
         keepAliveParser = new Http1Parser(options, false, false, "http");
     }
