@@ -52,6 +52,7 @@ public final class Http1Connection {
     /** Bytes written for the current exchange (guarded by {@link #output}). */
     private long exchangeBytes;
     private boolean outputBroken;
+    private long requestsServed;
 
     /**
      * @param ctx     the server's shared state
@@ -75,24 +76,48 @@ public final class Http1Connection {
         control.onAbort(this::abortExchange);
     }
 
+    /** What {@link #serveUntilIdle()} left the connection as. */
+    public enum Outcome {
+        /** The connection ended and is closed. */
+        CLOSED,
+        /** The connection waits for its next request with nothing buffered: park it until bytes arrive. */
+        IDLE
+    }
+
     /** Serves requests until the connection ends, then closes it. Never throws. */
     public void serve() {
+        serve(false);
+    }
+
+    /**
+     * Serves requests while they keep coming, for worker models that park idle connections
+     * on a selector: returns {@link Outcome#IDLE} as soon as a response is done and nothing of
+     * a next request is buffered (call again when the channel is readable; this object keeps
+     * its state), or {@link Outcome#CLOSED} once the connection ended. Never throws.
+     */
+    public Outcome serveUntilIdle() {
+        return serve(true);
+    }
+
+    private Outcome serve(boolean untilIdle) {
         boolean lingering = true;
         try {
-            long wait = FIRST_BYTE_NANOS;
             while (!control.isClosed()) {
-                Http1Event event = nextEvent(wait);
+                Http1Event event = nextEvent(requestsServed == 0 ? FIRST_BYTE_NANOS : ctx.keepaliveNanos());
                 if (event instanceof Http1Event.ConnectionClosed) {
                     lingering = false;
-                    return;
+                    break;
                 }
                 if (!(event instanceof Http1Event.RequestHead head)) {
                     throw new IllegalStateException("parser gave " + event + " between requests");
                 }
+                requestsServed++;
                 if (!exchange(head)) {
-                    return;
+                    break;
                 }
-                wait = ctx.keepaliveNanos();
+                if (untilIdle && !parser.hasBufferedData()) {
+                    return Outcome.IDLE;
+                }
             }
         } catch (BadRequestException e) {
             if (e.status() == 0) {
@@ -108,9 +133,9 @@ public final class Http1Connection {
             LOG.debug("Connection from {} ended: {}", peer, e.toString());
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure serving {}", peer, e);
-        } finally {
-            close(lingering && !outputBroken);
         }
+        close(lingering && !outputBroken);
+        return Outcome.CLOSED;
     }
 
     /**
