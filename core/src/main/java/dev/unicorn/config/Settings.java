@@ -37,8 +37,20 @@ public final class Settings {
 
     /** How workers serve connections (gunicorn {@code worker_class}). */
     public static final Setting<WorkerModelKind> WORKER_MODEL = new Setting<>("workerModel",
-            SettingType.enumeration(WorkerModelKind.class, Map.of()), WorkerModelKind.VIRTUAL,
+            SettingType.enumeration(WorkerModelKind.class, Map.of("gthread", WorkerModelKind.THREADS)),
+            WorkerModelKind.VIRTUAL,
             "How a worker serves connections and on which threads the application runs.");
+
+    /**
+     * Request threads per worker of the {@code threads} model (gunicorn {@code threads}). The
+     * default is not gunicorn's 1: a Python thread mostly waits for the GIL, whereas a Java
+     * handler runs in parallel and typically blocks on I/O (JDBC, HTTP calls), so it needs more
+     * threads than cores; the cap bounds platform-thread stacks and context switches on large
+     * machines (use the {@code virtual} model for very high concurrency). A fixed value 0 for
+     * "auto" keeps the documented default the same on every machine.
+     */
+    public static final Setting<Integer> THREADS = new Setting<>("threads", SettingType.integer(0, 4096), 0,
+            "Request threads per worker of the threads model; 0 means twice the available processors, at least 4 and at most 64 (blocking Java handlers need more threads than cores; gunicorn's 1 suits GIL-bound Python). At most workerConnections - threads idle keep-alive connections are kept per worker. Other models ignore it.");
 
     /** Maximum concurrent connections per worker (gunicorn {@code worker_connections}). */
     public static final Setting<Integer> WORKER_CONNECTIONS = new Setting<>("workerConnections",
@@ -173,7 +185,7 @@ public final class Settings {
             "Name of this server, used in thread names and log lines (two servers in one JVM should differ).");
 
     private static final List<Setting<?>> ALL = List.of(
-            BIND, BACKLOG, WORKERS, WORKER_MODEL, WORKER_CONNECTIONS, TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER,
+            BIND, BACKLOG, WORKERS, WORKER_MODEL, THREADS, WORKER_CONNECTIONS, TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER,
             GRACEFUL_TIMEOUT, KEEPALIVE,
             LIMIT_REQUEST_LINE, LIMIT_REQUEST_FIELDS, LIMIT_REQUEST_FIELD_SIZE, LIMIT_REQUEST_BODY,
             PERMIT_OBSOLETE_FOLDING, PERMIT_UNCONVENTIONAL_HTTP_METHOD, PERMIT_UNCONVENTIONAL_HTTP_VERSION,

@@ -8,5 +8,10 @@ public enum WorkerModelKind {
     /** A virtual thread per connection (and per HTTP/2 stream); virtual threads are never pooled. */
     VIRTUAL,
     /** One platform thread per worker serving one request per connection, then closing (gunicorn's sync worker). */
-    SYNC
+    SYNC,
+    /**
+     * Per worker, a selector thread that accepts and parks connections waiting for a request,
+     * and a pool of {@code threads} platform threads that run requests (gunicorn's gthread).
+     */
+    THREADS
 }

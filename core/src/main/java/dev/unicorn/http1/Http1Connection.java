@@ -44,9 +44,8 @@ public final class Http1Connection {
     private final SocketAddress peer;
     private final SocketAddress local;
     private final Http1Parser parser;
-    private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
     private final ByteBuffer[] gather = new ByteBuffer[3];
-    final ResponseBuffers buffers = new ResponseBuffers();
+    final ResponseBuffers buffers;
     /** Guards writes, so that the worker's abort (another thread) and the application never interleave bytes. */
     private final ReentrantLock output = new ReentrantLock();
     /** Bytes written for the current exchange (guarded by {@link #output}). */
@@ -69,6 +68,7 @@ public final class Http1Connection {
         this.control = control;
         this.peer = peer;
         this.local = local;
+        this.buffers = new ResponseBuffers(ctx.responseBuffers());
         this.parser = new Http1Parser(ctx.parserOptions(),
                 ctx.forwardedAllowIps().allowsPeer(peer),
                 ctx.proxyAllowIps().allowsPeer(peer),
@@ -155,14 +155,12 @@ public final class Http1Connection {
             } else {
                 control.busyUntil(deadline(now));
             }
-            readBuffer.clear();
-            int n = channel.read(readBuffer);
+            int n = channel.read(parser.receiveBuffer(parser.suggestedReadSize()));
             control.busyUntil(ConnectionControl.NONE);
             if (n < 0) {
                 parser.receiveEof();
             } else {
-                readBuffer.flip();
-                parser.receive(readBuffer);
+                parser.received(n);
             }
         }
     }
@@ -205,6 +203,7 @@ public final class Http1Connection {
         try {
             return afterExchange(head, request, response, failure, remote, startMillis, startNanos);
         } finally {
+            buffers.releaseStaging();
             notifyFinished(request, response.status());
         }
     }
@@ -410,9 +409,10 @@ public final class Http1Connection {
                 sc.shutdownOutput();
                 control.busyUntil(System.nanoTime() + LINGER_NANOS);
                 long drained = 0;
+                ByteBuffer sink = ByteBuffer.allocate(4096);
                 while (drained < DRAIN_MAX_BYTES) {
-                    readBuffer.clear();
-                    int n = sc.read(readBuffer);
+                    sink.clear();
+                    int n = sc.read(sink);
                     if (n < 0) {
                         break;
                     }

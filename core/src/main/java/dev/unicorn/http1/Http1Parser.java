@@ -37,7 +37,9 @@ public final class Http1Parser {
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
     private static final int INITIAL_BUFFER = 1024;
     /** A buffer grown past this (a big head, a burst of pipelined requests) is released when empty. */
-    private static final int RETAINED_BUFFER = 64 * 1024;
+    private static final int RETAINED_BUFFER = 8 * 1024;
+    /** The most a single read asks for while a body streams. */
+    private static final int BODY_READ = 16 * 1024;
     private static final byte[] NO_BYTES = new byte[0];
     /** Read-only and empty, so it can be shared by every parser. */
     private static final Http1Event.EndOfMessage END_WITHOUT_TRAILERS =
@@ -74,6 +76,7 @@ public final class Http1Parser {
 
     // input
     private byte[] buf = NO_BYTES;
+    private ByteBuffer writeView;
     private ByteBuffer view = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
     private int start;
     private int end;
@@ -159,6 +162,45 @@ public final class Http1Parser {
     }
 
     /** The peer closed its side of the connection: no more bytes will come. */
+    /**
+     * The alternative to {@link #receive(ByteBuffer)} that saves a copy: a writable view of
+     * the parser's own buffer with room for at least {@code want} bytes. Read into it (from a
+     * channel, say), then report the count with {@link #received(int)}; the view is valid until then.
+     */
+    public ByteBuffer receiveBuffer(int want) {
+        if (eof) {
+            throw new IllegalStateException("bytes received after the end of the stream");
+        }
+        makeRoom(Math.max(1, want));
+        ByteBuffer w = writeView;
+        if (w == null || w.array() != buf) {
+            w = ByteBuffer.wrap(buf);
+            writeView = w;
+        }
+        w.limit(buf.length).position(end);
+        return w;
+    }
+
+    /** {@code n} bytes were written into the view {@link #receiveBuffer(int)} returned. */
+    public void received(int n) {
+        if (n < 0 || end + n > buf.length) {
+            throw new IllegalArgumentException("received " + n + " bytes into " + (buf.length - end) + " bytes of room");
+        }
+        end += n;
+    }
+
+    /**
+     * How much it is worth reading next: a small read while a request head is expected (an
+     * idle connection then holds a small buffer), up to {@link #BODY_READ} bytes while a body streams.
+     */
+    public int suggestedReadSize() {
+        return switch (state) {
+            case BODY -> (int) Math.min(BODY_READ, Math.max(INITIAL_BUFFER, remaining));
+            case CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END -> BODY_READ;
+            default -> INITIAL_BUFFER;
+        };
+    }
+
     public void receiveEof() {
         eof = true;
     }

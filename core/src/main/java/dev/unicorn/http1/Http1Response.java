@@ -283,7 +283,7 @@ final class Http1Response implements HttpResponse {
     /** Writes the pending head and staged bytes; {@code last} adds the chunked terminator. */
     private void flushStaged(boolean last) throws IOException {
         ResponseBuffers.HeadWriter w = headPending ? buffers.currentHead() : buffers.head();
-        ByteBuffer data = staged > 0 ? ByteBuffer.wrap(buffers.staging, 0, staged) : null;
+        ByteBuffer data = staged > 0 ? ByteBuffer.wrap(buffers.staging(), 0, staged) : null;
         ByteBuffer tail = null;
         if (framing == Framing.CHUNKED) {
             if (staged > 0) {
@@ -361,7 +361,7 @@ final class Http1Response implements HttpResponse {
             if (len == 0) {
                 return;
             }
-            byte[] staging = buffers.staging;
+            byte[] staging = buffers.staging();
             if (!committed) {
                 if (len <= staging.length - staged) {
                     System.arraycopy(b, off, staging, staged, len);

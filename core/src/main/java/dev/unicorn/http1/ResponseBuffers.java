@@ -1,18 +1,18 @@
 package dev.unicorn.http1;
 
 import dev.unicorn.http.HttpStatus;
+import dev.unicorn.server.BufferPool;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Per-connection scratch space for writing responses: a growable buffer the response head
- * is encoded into, and a staging buffer for body bytes. Reused by every response of the
- * connection, so a response allocates no buffers of its own.
+ * is encoded into (kept by the connection), and a staging buffer for body bytes, borrowed
+ * from the server's {@link BufferPool} while a response runs so that an idle keep-alive
+ * connection holds none.
  */
 final class ResponseBuffers {
-    /** Body bytes are staged up to this size before they are written. */
-    static final int STAGING_SIZE = 16 * 1024;
 
     private static final byte[][] STATUS_LINES = new byte[600][];
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
@@ -24,8 +24,31 @@ final class ResponseBuffers {
         }
     }
 
-    final byte[] staging = new byte[STAGING_SIZE];
+    private final BufferPool pool;
     private final HeadWriter head = new HeadWriter();
+    private byte[] staging;
+
+    ResponseBuffers(BufferPool pool) {
+        this.pool = pool;
+    }
+
+    /** The staging buffer, borrowed from the pool on first use. */
+    byte[] staging() {
+        byte[] s = staging;
+        if (s == null) {
+            s = pool.acquire();
+            staging = s;
+        }
+        return s;
+    }
+
+    /** Returns the staging buffer to the pool (the response is done with it). */
+    void releaseStaging() {
+        if (staging != null) {
+            pool.release(staging);
+            staging = null;
+        }
+    }
 
     /** The head writer, emptied. */
     HeadWriter head() {

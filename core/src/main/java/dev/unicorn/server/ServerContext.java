@@ -34,6 +34,8 @@ public final class ServerContext {
     private final long timeoutNanos;
     private final AccessLogFormat accessLogFormat;
     private final DateCache dateCache = new DateCache();
+    /** Response staging buffers, lent per response (16 KiB each; at most 256 kept). */
+    private final BufferPool responseBuffers = new BufferPool(16 * 1024, 256);
     private final long pid = ProcessHandle.current().pid();
 
     /** Resolves {@code config} for serving {@code app}. */
@@ -114,6 +116,11 @@ public final class ServerContext {
     /** The shared Date header cache. */
     public DateCache dateCache() {
         return dateCache;
+    }
+
+    /** The pool response staging buffers come from. */
+    public BufferPool responseBuffers() {
+        return responseBuffers;
     }
 
     /** This process's id, for the access log. */

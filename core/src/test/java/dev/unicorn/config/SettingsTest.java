@@ -31,6 +31,7 @@ class SettingsTest {
                 Arguments.of(Settings.BACKLOG, 2048),
                 Arguments.of(Settings.WORKERS, 1),
                 Arguments.of(Settings.WORKER_MODEL, WorkerModelKind.VIRTUAL),
+                Arguments.of(Settings.THREADS, 0),
                 Arguments.of(Settings.WORKER_CONNECTIONS, 1000),
                 Arguments.of(Settings.TIMEOUT, Duration.ofSeconds(30)),
                 Arguments.of(Settings.MAX_REQUESTS, 0),
@@ -119,6 +120,11 @@ class SettingsTest {
                 Arguments.of(Settings.WORKER_MODEL, "virtual", WorkerModelKind.VIRTUAL),
                 Arguments.of(Settings.WORKER_MODEL, "VIRTUAL", WorkerModelKind.VIRTUAL),
                 Arguments.of(Settings.WORKER_MODEL, "sync", WorkerModelKind.SYNC),
+                Arguments.of(Settings.WORKER_MODEL, "threads", WorkerModelKind.THREADS),
+                Arguments.of(Settings.WORKER_MODEL, "gthread", WorkerModelKind.THREADS),
+                Arguments.of(Settings.THREADS, "0", 0),
+                Arguments.of(Settings.THREADS, "16", 16),
+                Arguments.of(Settings.THREADS, "4096", 4096),
                 Arguments.of(Settings.TIMEOUT, "30", Duration.ofSeconds(30)),
                 Arguments.of(Settings.TIMEOUT, "0", Duration.ZERO),
                 Arguments.of(Settings.TIMEOUT, "0.5", Duration.ofMillis(500)),
@@ -213,7 +219,9 @@ class SettingsTest {
                 Arguments.of(Settings.WORKERS, "", "expected an integer from 1 to 1024"),
                 Arguments.of(Settings.WORKERS, "99999999999", "expected an integer from 1 to 1024"),
                 Arguments.of(Settings.WORKER_CONNECTIONS, "0", "expected an integer from 1 to 1000000"),
-                Arguments.of(Settings.WORKER_MODEL, "gthread", "expected one of virtual, sync"),
+                Arguments.of(Settings.WORKER_MODEL, "gevent", "expected one of virtual, sync, threads (also gthread = threads)"),
+                Arguments.of(Settings.THREADS, "-1", "expected an integer from 0 to 4096"),
+                Arguments.of(Settings.THREADS, "4097", "expected an integer from 0 to 4096"),
                 Arguments.of(Settings.TIMEOUT, "-1", "negative duration; " + duration),
                 Arguments.of(Settings.TIMEOUT, "-500ms", "negative duration; " + duration),
                 Arguments.of(Settings.TIMEOUT, "86401", "longer than 1 day; " + duration),
@@ -271,7 +279,7 @@ class SettingsTest {
 
     @Test
     void workerModelAcceptedValuesComeFromTheEnum() {
-        assertThat(Settings.WORKER_MODEL.accepted()).isEqualTo("one of virtual, sync");
+        assertThat(Settings.WORKER_MODEL.accepted()).isEqualTo("one of virtual, sync, threads (also gthread = threads)");
         assertThat(Settings.WORKER_MODEL.typeName()).isEqualTo("enum WorkerModelKind");
     }
 
