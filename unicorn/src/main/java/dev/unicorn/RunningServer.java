@@ -22,10 +22,19 @@ public final class RunningServer implements AutoCloseable {
     private final List<SocketAddress> addresses;
     private final Config config;
 
-    RunningServer(Arbiter arbiter, List<Listener> listeners, Config config) {
+    RunningServer(Arbiter arbiter, List<Listener> listeners, Config config, Runnable onTermination) {
         this.arbiter = arbiter;
         this.addresses = listeners.stream().map(Listener::localAddress).toList();
         this.config = config;
+        // Undo process-wide registrations (signal handlers, the MXBean) however the server ends.
+        Thread.ofVirtual().name(config.get(Settings.NAME) + "-termination").start(() -> {
+            try {
+                arbiter.awaitTermination();
+                onTermination.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** The bound addresses, in {@code bind} order ({@link InetSocketAddress} or {@link java.net.UnixDomainSocketAddress}). */

@@ -112,6 +112,12 @@ public final class Unicorn {
         return this;
     }
 
+    /** Request threads per worker of the {@code threads} model; 0 picks twice the available processors (4 to 64). */
+    public Unicorn threads(int threads) {
+        config.set(Settings.THREADS, threads);
+        return this;
+    }
+
     /** Recycle a worker after this many requests (0: never). */
     public Unicorn maxRequests(int requests) {
         config.set(Settings.MAX_REQUESTS, requests);
@@ -248,6 +254,18 @@ public final class Unicorn {
         return this;
     }
 
+    /** Handle gunicorn's POSIX signals (HUP, TERM, INT, TTIN, TTOU, USR1); off by default for embedded use. */
+    public Unicorn handleSignals(boolean handle) {
+        config.set(Settings.HANDLE_SIGNALS, handle);
+        return this;
+    }
+
+    /** Register a JMX MXBean {@code dev.unicorn:type=Server,name=<name>}. */
+    public Unicorn jmx(boolean register) {
+        config.set(Settings.JMX, register);
+        return this;
+    }
+
     /** The server name used in thread and log names. */
     public Unicorn name(String name) {
         config.set(Settings.NAME, name);
@@ -273,7 +291,7 @@ public final class Unicorn {
             }
             Arbiter arbiter = new Arbiter(resolved, appFactory, hooks, listeners);
             arbiter.start();
-            return new RunningServer(arbiter, listeners, resolved);
+            return new RunningServer(arbiter, listeners, resolved, controls(arbiter, resolved));
         } catch (IOException e) {
             closeAll(listeners);
             throw new UncheckedIOException(e);
@@ -281,6 +299,25 @@ public final class Unicorn {
             closeAll(listeners);
             throw e;
         }
+    }
+
+    /** Starts the optional control surfaces (signals, JMX); returns what undoes them when the server ends. */
+    private static Runnable controls(Arbiter arbiter, Config config) {
+        PosixSignals signals = config.get(Settings.HANDLE_SIGNALS) ? PosixSignals.install(arbiter) : null;
+        ServerManagement management = null;
+        if (config.get(Settings.JMX)) {
+            management = new ServerManagement(arbiter);
+            management.register(config.get(Settings.NAME));
+        }
+        ServerManagement m = management;
+        return () -> {
+            if (signals != null) {
+                signals.restore();
+            }
+            if (m != null) {
+                m.unregister();
+            }
+        };
     }
 
     private static void closeAll(List<Listener> listeners) {

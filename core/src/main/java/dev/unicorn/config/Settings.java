@@ -184,6 +184,16 @@ public final class Settings {
     public static final Setting<String> NAME = new Setting<>("name", SettingType.simpleName(32), "unicorn",
             "Name of this server, used in thread names and log lines (two servers in one JVM should differ).");
 
+    // --- Control
+
+    /** Handle gunicorn's POSIX signals (opt-in: an embedded server leaves signals to its host). */
+    public static final Setting<Boolean> HANDLE_SIGNALS = new Setting<>("handleSignals", SettingType.bool(), false,
+            "Handle HUP (reload), TERM (graceful stop), INT (quick stop), TTIN/TTOU (add/remove a worker) and USR1 like gunicorn.");
+
+    /** Register the server as a JMX MXBean. */
+    public static final Setting<Boolean> JMX = new Setting<>("jmx", SettingType.bool(), false,
+            "Register a JMX MXBean dev.unicorn:type=Server,name=<name> with stats and scale, reload and shutdown operations.");
+
     private static final List<Setting<?>> ALL = List.of(
             BIND, BACKLOG, WORKERS, WORKER_MODEL, THREADS, WORKER_CONNECTIONS, TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER,
             GRACEFUL_TIMEOUT, KEEPALIVE,
@@ -191,7 +201,7 @@ public final class Settings {
             PERMIT_OBSOLETE_FOLDING, PERMIT_UNCONVENTIONAL_HTTP_METHOD, PERMIT_UNCONVENTIONAL_HTTP_VERSION,
             CASEFOLD_HTTP_METHOD, STRIP_HEADER_SPACES, REQUIRE_HOST_HEADER, HEADER_MAP,
             FORWARDED_ALLOW_IPS, PROXY_ALLOW_IPS, SECURE_SCHEME_HEADERS, FORWARDER_HEADERS, PROXY_PROTOCOL,
-            ACCESS_LOG_FORMAT, SERVER_HEADER, NAME);
+            ACCESS_LOG_FORMAT, SERVER_HEADER, NAME, HANDLE_SIGNALS, JMX);
 
     /** Every setting, in declaration order. */
     public static List<Setting<?>> all() {

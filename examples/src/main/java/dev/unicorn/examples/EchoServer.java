@@ -101,8 +101,8 @@ public final class EchoServer {
 
     /** Starts the echo server and serves until the JVM is stopped. */
     public static void main(String[] args) throws InterruptedException {
-        RunningServer server = new Unicorn(app()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "echo-shutdown"));
+        // gunicorn's signals: TERM stops gracefully, INT (Ctrl-C) quickly, HUP reloads, TTIN/TTOU scale.
+        RunningServer server = new Unicorn(app()).handleSignals(true).start();
         server.awaitTermination();
     }
 }

@@ -23,8 +23,8 @@ public final class HelloServer {
 
     /** Starts the server and serves until the JVM is stopped. */
     public static void main(String[] args) throws InterruptedException {
-        RunningServer server = new Unicorn(app()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "hello-shutdown"));
+        // gunicorn's signals: TERM stops gracefully, INT (Ctrl-C) quickly, HUP reloads, TTIN/TTOU scale.
+        RunningServer server = new Unicorn(app()).handleSignals(true).start();
         server.awaitTermination();
     }
 }
