@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class ResponseHeadBenchmark {
-    private final ResponseBuffers buffers = new ResponseBuffers();
+    private final ResponseBuffers buffers = new ResponseBuffers(new dev.unicorn.server.BufferPool(16 * 1024, 1));
     private final byte[] serverLine = ("Server: " + Inputs.SERVER + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     private final byte[] date = Inputs.DATE.getBytes(StandardCharsets.ISO_8859_1);
     private final Headers appFields = new Headers();

@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 public final class Http1Connection {
     private static final Logger LOG = ServerContext.ERROR_LOG;
     /** How long a new connection may stay silent before its first byte (gunicorn's gthread: 5 s). */
-    static final long FIRST_BYTE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    public static final long FIRST_BYTE_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** The most of an unread request body drained after a response to keep the connection. */
     static final long DRAIN_MAX_BYTES = 64 * 1024;
     /** How long a closing connection lingers to read what the peer still sends (avoids an RST truncating our answer). */

@@ -56,7 +56,9 @@ class SettingsTest {
                 Arguments.of(Settings.PROXY_PROTOCOL, ProxyProtocolMode.OFF),
                 Arguments.of(Settings.ACCESS_LOG_FORMAT, "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\""),
                 Arguments.of(Settings.SERVER_HEADER, "unicorn"),
-                Arguments.of(Settings.NAME, "unicorn"));
+                Arguments.of(Settings.NAME, "unicorn"),
+                Arguments.of(Settings.HANDLE_SIGNALS, false),
+                Arguments.of(Settings.JMX, false));
     }
 
     @ParameterizedTest(name = "{0}")

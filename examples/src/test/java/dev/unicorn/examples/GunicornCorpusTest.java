@@ -70,6 +70,9 @@ class GunicornCorpusTest {
      */
     private static final Map<String, Integer> DEVIATIONS = Map.of("valid/099", 400);
 
+    /** Extra settings that run a case on the {@code threads} worker model (the default is {@code virtual}). */
+    private static final Map<String, String> THREADS_MODEL = Map.of("workerModel", "threads");
+
     private static final Pattern WELL_FORMED_VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
 
     /** One server per distinct settings combination: most cases share the default one. */
@@ -124,6 +127,11 @@ class GunicornCorpusTest {
             List<DynamicNode> runs = new ArrayList<>();
             runs.add(run(name + " sent in one write", () -> check(c, false, WITHOUT_HOST.contains(name))));
             runs.add(run(name + " sent byte by byte", () -> check(c, true, WITHOUT_HOST.contains(name))));
+            // The threads model reads request heads on its selector thread before the parser sees them.
+            runs.add(run(name + " sent in one write to the threads model",
+                    () -> check(c, false, WITHOUT_HOST.contains(name), THREADS_MODEL)));
+            runs.add(run(name + " sent byte by byte to the threads model",
+                    () -> check(c, true, WITHOUT_HOST.contains(name), THREADS_MODEL)));
             if (WITHOUT_HOST.contains(name)) {
                 runs.add(run(name + " is refused without Host when requireHostHeader is at its default",
                         () -> checkRefusedWithoutHost(c)));
@@ -151,7 +159,14 @@ class GunicornCorpusTest {
     }
 
     private static void check(JsonNode c, boolean byteByByte, boolean relaxHost) {
-        RunningServer server = server(unicornSettings(c.get("settings"), relaxHost));
+        check(c, byteByByte, relaxHost, Map.of());
+    }
+
+    /** Checks a case against a server with the case's settings plus {@code extraSettings}. */
+    private static void check(JsonNode c, boolean byteByByte, boolean relaxHost, Map<String, String> extraSettings) {
+        Map<String, String> settings = unicornSettings(c.get("settings"), relaxHost);
+        settings.putAll(extraSettings);
+        RunningServer server = server(settings);
         byte[] raw = Base64.getDecoder().decode(c.get("raw").asString());
         String name = c.get("name").asString();
         if (DEVIATIONS.containsKey(name)) {

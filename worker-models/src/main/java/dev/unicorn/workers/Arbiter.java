@@ -168,7 +168,7 @@ public final class Arbiter {
     private void spawn() throws IOException {
         int id = nextId++;
         Hooks.run("beforeWorkerStart", () -> hooks.beforeWorkerStart(id));
-        Worker w = new Worker(id, ctx, listeners, hooks, () -> commands.add(new Wake()));
+        Worker w = Worker.create(id, ctx, listeners, hooks, () -> commands.add(new Wake()));
         workers.add(w);
         spawned.incrementAndGet();
         w.start();
