@@ -4,6 +4,7 @@ import dev.unicorn.config.Config;
 import dev.unicorn.config.ConfigException;
 import dev.unicorn.config.Settings;
 import dev.unicorn.config.WorkerModelKind;
+import dev.unicorn.http.AsyncHttpApp;
 import dev.unicorn.http.HttpApp;
 import dev.unicorn.http1.HeaderMapPolicy;
 import dev.unicorn.http1.ProxyProtocolMode;
@@ -42,7 +43,8 @@ import java.util.function.Supplier;
  * <p>A {@code Unicorn} is a description; each {@link #start()} starts an independent server.
  */
 public final class Unicorn {
-    private final Supplier<HttpApp> appFactory;
+    /** Gives an {@link HttpApp} or an {@link AsyncHttpApp}; the arbiter checks it against the worker model. */
+    private final Supplier<?> appFactory;
     private final Config.Builder config = Config.builder();
     private boolean externalConfig = true;
     private ServerHooks hooks = ServerHooks.NONE;
@@ -60,6 +62,30 @@ public final class Unicorn {
      */
     public Unicorn(Supplier<HttpApp> appFactory) {
         this.appFactory = Objects.requireNonNull(appFactory, "appFactory");
+    }
+
+    /**
+     * A server for the non-blocking {@code app}, run by the {@code async} worker model: set
+     * {@code workerModel(WorkerModelKind.ASYNC)}; {@link #start()} fails on any other model
+     * (and a blocking {@link HttpApp} fails on {@code async}), naming the models that can run it.
+     */
+    public Unicorn(AsyncHttpApp app) {
+        Objects.requireNonNull(app, "app");
+        this.appFactory = () -> app;
+    }
+
+    /**
+     * A server whose non-blocking application comes from {@code appFactory}, called once at
+     * {@link #start()} and again on every {@link RunningServer#reload()} (see
+     * {@link #Unicorn(AsyncHttpApp)} for the worker model it needs).
+     */
+    public static Unicorn ofAsync(Supplier<AsyncHttpApp> appFactory) {
+        return new Unicorn(Objects.requireNonNull(appFactory, "appFactory"), (Void) null);
+    }
+
+    /** For {@link #ofAsync}: a second {@code Supplier} constructor would clash with {@link #Unicorn(Supplier)} after erasure. */
+    private Unicorn(Supplier<?> appFactory, Void erasureTag) {
+        this.appFactory = appFactory;
     }
 
     /** Lifecycle callbacks (gunicorn's server hooks). */

@@ -39,7 +39,7 @@ public final class Settings {
     public static final Setting<WorkerModelKind> WORKER_MODEL = new Setting<>("workerModel",
             SettingType.enumeration(WorkerModelKind.class, Map.of("gthread", WorkerModelKind.THREADS)),
             WorkerModelKind.VIRTUAL,
-            "How a worker serves connections and on which threads the application runs.");
+            "How a worker serves connections and on which threads the application runs; async runs a non-blocking AsyncHttpApp on one event-loop thread per worker, the others a blocking HttpApp.");
 
     /**
      * Request threads per worker of the {@code threads} model (gunicorn {@code threads}). The

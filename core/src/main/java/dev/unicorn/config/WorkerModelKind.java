@@ -13,5 +13,10 @@ public enum WorkerModelKind {
      * Per worker, a selector thread that accepts and parks connections waiting for a request,
      * and a pool of {@code threads} platform threads that run requests (gunicorn's gthread).
      */
-    THREADS
+    THREADS,
+    /**
+     * Per worker, one event-loop thread that accepts, reads and writes without blocking and
+     * runs a non-blocking {@code AsyncHttpApp} inline (the analogue of gunicorn's ASGI worker).
+     */
+    ASYNC
 }

@@ -1,7 +1,7 @@
 package dev.unicorn.http1;
 
 import dev.unicorn.http.BadRequestException;
-import dev.unicorn.http.HttpStatus;
+import dev.unicorn.http.Headers;
 import dev.unicorn.log.AccessLogEntry;
 import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ServerContext;
@@ -36,7 +36,7 @@ public final class Http1Connection {
     /** How long a closing connection lingers to read what the peer still sends (avoids an RST truncating our answer). */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     final ServerContext ctx;
     private final ByteChannel channel;
@@ -267,14 +267,20 @@ public final class Http1Connection {
 
     private void accessLog(Http1Event.RequestHead head, Http1Request request, Http1Response response,
                            long startMillis, long startNanos) {
+        accessLog(ctx, head, request.remoteAddress(), response.status(), response.bodyBytesWritten(),
+                response.headers(), startMillis, startNanos);
+    }
+
+    /** Logs one exchange on {@code unicorn.access} in the configured format (shared by the non-blocking driver). */
+    static void accessLog(ServerContext ctx, Http1Event.RequestHead head, SocketAddress remote, int status, long bodyBytes,
+                          Headers responseHeaders, long startMillis, long startNanos) {
         if (!ServerContext.ACCESS_LOG.isInfoEnabled()) {
             return;
         }
-        SocketAddress remote = request.remoteAddress();
         String host = remote instanceof InetSocketAddress in ? in.getAddress().getHostAddress() : String.valueOf(remote);
         AccessLogEntry entry = new AccessLogEntry(host, head.method(), head.target(), head.path(), head.query(),
-                head.version().toString(), response.status(), response.bodyBytesWritten(), startMillis,
-                System.nanoTime() - startNanos, ctx.pid(), head.headers(), response.headers());
+                head.version().toString(), status, bodyBytes, startMillis,
+                System.nanoTime() - startNanos, ctx.pid(), head.headers(), responseHeaders);
         ServerContext.ACCESS_LOG.info(ctx.accessLogFormat().format(entry));
     }
 
@@ -370,32 +376,8 @@ public final class Http1Connection {
         }
     }
 
-    /** Encodes an error head into {@code head} and returns its one-line plain-text body. */
     private ByteBuffer errorResponse(ResponseBuffers.HeadWriter head, int status, String message) {
-        String reason = HttpStatus.reasonPhrase(status);
-        String body = status + " " + reason + ": " + printable(message) + "\n";
-        byte[] bodyBytes = body.getBytes(StandardCharsets.US_ASCII);
-        head.statusLine(status);
-        head.raw(ctx.serverHeaderLine());
-        head.field("Date", ctx.dateCache().currentBytes());
-        head.field("Content-Type", "text/plain; charset=utf-8");
-        head.field("Content-Length", Integer.toString(bodyBytes.length));
-        head.field("Connection", "close");
-        head.end();
-        return ByteBuffer.wrap(bodyBytes);
-    }
-
-    /** Keeps printable ASCII of a diagnostic message, at most 200 characters. */
-    private static String printable(String message) {
-        if (message == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(Math.min(message.length(), 200));
-        for (int i = 0; i < message.length() && sb.length() < 200; i++) {
-            char c = message.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return sb.toString();
+        return ResponseFraming.errorResponse(ctx, head, status, message);
     }
 
     /**

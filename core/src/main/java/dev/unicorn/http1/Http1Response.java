@@ -2,12 +2,9 @@ package dev.unicorn.http1;
 
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpResponse;
-import dev.unicorn.http.HttpStatus;
-import dev.unicorn.server.ServerContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -17,13 +14,6 @@ import java.util.Objects;
  * and the no-body rules of RFC 9110 §6.4.1.
  */
 final class Http1Response implements HttpResponse {
-    private static final byte[] CRLF = {'\r', '\n'};
-    /** Fields the server owns: the application's copies are dropped (hop-by-hop, RFC 9110 §7.6.1, plus Server and Date). */
-    private static final String[] SERVER_OWNED = {
-        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Transfer-Encoding", "Upgrade", "Server", "Date"};
-
-    private enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
-
     private final Http1Connection connection;
     private final Http1Event.RequestHead head;
     private final Http1Request request;
@@ -35,18 +25,15 @@ final class Http1Response implements HttpResponse {
     private boolean committed;
     private boolean headPending;
     private boolean finished;
-    private Framing framing;
-    private long contentLength = -1;
-    private long written;
-    private long dropped;
+    private final ResponseFraming framing;
     private int staged;
-    private boolean keepAlive;
 
     Http1Response(Http1Connection connection, Http1Event.RequestHead head, Http1Request request) {
         this.connection = connection;
         this.head = head;
         this.request = request;
         this.buffers = connection.buffers;
+        this.framing = new ResponseFraming(connection.ctx, head);
     }
 
     @Override
@@ -85,7 +72,7 @@ final class Http1Response implements HttpResponse {
     public void trailers(Headers trailers) {
         Objects.requireNonNull(trailers, "trailers");
         for (int i = 0; i < trailers.size(); i++) {
-            checkField(trailers.name(i), trailers.value(i));
+            ResponseFraming.checkField(trailers.name(i), trailers.value(i));
         }
         this.trailers = Headers.copyOf(trailers);
     }
@@ -96,12 +83,7 @@ final class Http1Response implements HttpResponse {
             return;
         }
         ResponseBuffers.HeadWriter w = buffers.head();
-        w.statusLine(103);
-        for (int i = 0; i < hints.size(); i++) {
-            checkField(hints.name(i), hints.value(i));
-            w.field(hints.name(i), hints.value(i));
-        }
-        w.end();
+        ResponseFraming.earlyHints(hints, w);
         connection.write(w.buffer(), null, null);
     }
 
@@ -112,12 +94,12 @@ final class Http1Response implements HttpResponse {
 
     /** Whether the connection may serve another request after this response. */
     boolean keepAlive() {
-        return keepAlive;
+        return framing.keepAlive();
     }
 
     /** Body bytes written to the wire, for the access log. */
     long bodyBytesWritten() {
-        return written;
+        return framing.written();
     }
 
     /**
@@ -126,70 +108,11 @@ final class Http1Response implements HttpResponse {
      * body and a Content-Length can replace chunking.
      */
     private void commit(boolean complete) {
-        if (status == 101) {
-            throw new IllegalStateException("status 101 is reserved for protocol upgrades");
-        }
-        // One pass over the application's fields: validate them and spot the server-owned ones.
-        boolean serverOwned = false;
-        for (int i = 0; i < headers.size(); i++) {
-            String name = headers.name(i);
-            checkField(name, headers.value(i));
-            serverOwned |= isServerOwned(name);
-        }
-        boolean appClose = false;
-        if (serverOwned) {
-            appClose = headers.containsToken("Connection", "close");
-            for (String name : SERVER_OWNED) {
-                headers.remove(name);
-            }
-        }
-        contentLength = declaredContentLength();
-        if (contentLength >= 0 && HttpStatus.forbidsContentLength(status)) {
-            headers.remove("Content-Length");
-            contentLength = -1;
-        }
-        boolean addLength = false;
-        if (HttpStatus.omitsBody(head.method(), status)) {
-            framing = Framing.NONE;
-        } else if (contentLength >= 0) {
-            framing = Framing.LENGTH;
-        } else if (complete && trailers == null) {
-            framing = Framing.LENGTH;
-            contentLength = staged;
-            addLength = true;
-        } else if (head.version().atLeast11()) {
-            framing = Framing.CHUNKED;
-        } else {
-            framing = Framing.CLOSE;
-        }
         long unread = request.unreadKnownLength();
-        keepAlive = head.keepAlive()
-                && connection.ctx.keepaliveNanos() > 0
-                && connection.control.keepAliveAllowed()
-                && !appClose
-                && framing != Framing.CLOSE
-                && status >= 200
+        boolean persistAllowed = connection.control.keepAliveAllowed()
                 && !request.continuePending()
                 && (unread < 0 || unread <= Http1Connection.DRAIN_MAX_BYTES);
-
-        ResponseBuffers.HeadWriter w = buffers.head();
-        w.statusLine(status);
-        w.raw(connection.ctx.serverHeaderLine());
-        w.field("Date", connection.ctx.dateCache().currentBytes());
-        for (int i = 0; i < headers.size(); i++) {
-            w.field(headers.name(i), headers.value(i));
-        }
-        if (addLength) {
-            w.field("Content-Length", Long.toString(contentLength));
-        } else if (framing == Framing.CHUNKED) {
-            w.field("Transfer-Encoding", "chunked");
-        }
-        if (!keepAlive) {
-            w.field("Connection", "close");
-        } else if (!head.version().atLeast11()) {
-            w.field("Connection", "keep-alive");
-        }
-        w.end();
+        framing.commit(status, headers, complete ? staged : -1, trailers != null, persistAllowed, buffers.head());
         committed = true;
         headPending = true;
         // Staged bytes were written before the framing was known: apply it to them now.
@@ -198,86 +121,14 @@ final class Http1Response implements HttpResponse {
         staged = (int) admit(pending);
     }
 
-    /** True for a field the server writes itself (see {@link #SERVER_OWNED}); a length switch keeps this cheap. */
-    private static boolean isServerOwned(String name) {
-        return switch (name.length()) {
-            case 2 -> name.equalsIgnoreCase("TE");
-            case 4 -> name.equalsIgnoreCase("Date");
-            case 6 -> name.equalsIgnoreCase("Server");
-            case 7 -> name.equalsIgnoreCase("Upgrade");
-            case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
-            case 16 -> name.equalsIgnoreCase("Proxy-Connection");
-            case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
-            default -> false;
-        };
-    }
-
-    /** The application's Content-Length, or -1; several fields must agree. */
-    private long declaredContentLength() {
-        long value = -1;
-        for (int i = headers.indexOf("Content-Length", 0); i >= 0; i = headers.indexOf("Content-Length", i + 1)) {
-            String s = headers.value(i).trim();
-            long v = parseDigits(s);
-            if (v < 0 || (value >= 0 && v != value)) {
-                throw new IllegalStateException("invalid Content-Length from the application: " + s);
-            }
-            value = v;
-        }
-        return value;
-    }
-
-    private static long parseDigits(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
-
-    /** Rejects a field the application built that would break the message (RFC 9110 §5.1, §5.5). */
+    /** Rejects a field the application built that would break the message (see {@link ResponseFraming#checkField}). */
     static void checkField(String name, String value) {
-        if (name.isEmpty()) {
-            throw new IllegalStateException("empty response header name");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c > 0x7f || !FieldSyntax.is((byte) c, FieldSyntax.TOKEN)) {
-                throw new IllegalStateException("invalid response header name: " + printable(name));
-            }
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c > 0xff || !FieldSyntax.is((byte) c, FieldSyntax.VALUE)) {
-                throw new IllegalStateException("invalid character in value of response header " + name);
-            }
-        }
-    }
-
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 64; i++) {
-            char c = s.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return sb.toString();
+        ResponseFraming.checkField(name, value);
     }
 
     /** How many of {@code n} new body bytes the framing lets through; counts the rest as dropped. */
     private long admit(long n) {
-        long allowed = switch (framing) {
-            case NONE -> 0;
-            case LENGTH -> Math.max(0, Math.min(n, contentLength - written - staged));
-            default -> n;
-        };
-        dropped += n - allowed;
-        return allowed;
+        return framing.admit(n, staged);
     }
 
     /** Writes the pending head and staged bytes; {@code last} adds the chunked terminator. */
@@ -285,39 +136,19 @@ final class Http1Response implements HttpResponse {
         ResponseBuffers.HeadWriter w = headPending ? buffers.currentHead() : buffers.head();
         ByteBuffer data = staged > 0 ? ByteBuffer.wrap(buffers.staging(), 0, staged) : null;
         ByteBuffer tail = null;
-        if (framing == Framing.CHUNKED) {
+        if (framing.framing() == ResponseFraming.Framing.CHUNKED) {
             if (staged > 0) {
                 w.chunkSize(staged);
             }
-            tail = chunkTail(staged > 0, last);
+            tail = ResponseFraming.chunkTail(trailers, staged > 0, last);
         }
         if (w.size() > 0 || data != null || tail != null) {
             connection.write(w.buffer(), data, tail);
         }
         headPending = false;
-        written += staged;
+        framing.wrote(staged);
         staged = 0;
     }
-
-    private ByteBuffer chunkTail(boolean afterData, boolean last) {
-        if (!last) {
-            return afterData ? ByteBuffer.wrap(CRLF) : null;
-        }
-        StringBuilder sb = new StringBuilder(afterData ? "\r\n0\r\n" : "0\r\n");
-        if (trailers != null) {
-            for (int i = 0; i < trailers.size(); i++) {
-                checkField(trailers.name(i), trailers.value(i));
-                sb.append(trailers.name(i)).append(": ").append(trailers.value(i)).append("\r\n");
-            }
-        }
-        sb.append("\r\n");
-        if (trailers == null && !afterData) {
-            return ByteBuffer.wrap(LAST_CHUNK_CRLF);
-        }
-        return ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    private static final byte[] LAST_CHUNK_CRLF = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     /** Completes the response (called by the application closing the body, or by the server after it returns). */
     void finish() throws IOException {
@@ -329,20 +160,7 @@ final class Http1Response implements HttpResponse {
         }
         finished = true;
         flushStaged(true);
-        if (dropped > 0) {
-            if (framing == Framing.NONE) {
-                ServerContext.ERROR_LOG.warn("Application wrote {} body bytes on a response that has no body ({} {} -> {}); dropped per RFC 9110",
-                        dropped, head.method(), head.target(), status);
-            } else {
-                ServerContext.ERROR_LOG.warn("Application wrote {} bytes beyond its Content-Length {} ({} {}); dropped",
-                        dropped, contentLength, head.method(), head.target());
-            }
-        }
-        if (framing == Framing.LENGTH && written < contentLength) {
-            ServerContext.ERROR_LOG.warn("Application wrote {} of its Content-Length {} ({} {}); closing the connection",
-                    written, contentLength, head.method(), head.target());
-            keepAlive = false;
-        }
+        framing.finished(status);
     }
 
     /** The body stream handed to the application. */
@@ -386,11 +204,12 @@ final class Http1Response implements HttpResponse {
                 return;
             }
             ResponseBuffers.HeadWriter w = buffers.head();
-            if (framing == Framing.CHUNKED) {
+            boolean chunked = framing.framing() == ResponseFraming.Framing.CHUNKED;
+            if (chunked) {
                 w.chunkSize(len);
             }
-            connection.write(w.buffer(), ByteBuffer.wrap(b, off, len), framing == Framing.CHUNKED ? ByteBuffer.wrap(CRLF) : null);
-            written += len;
+            connection.write(w.buffer(), ByteBuffer.wrap(b, off, len), chunked ? ByteBuffer.wrap(ResponseFraming.CRLF) : null);
+            framing.wrote(len);
         }
 
         @Override

@@ -2,7 +2,9 @@ package dev.unicorn.server;
 
 import dev.unicorn.config.Config;
 import dev.unicorn.config.Settings;
+import dev.unicorn.http.AsyncHttpApp;
 import dev.unicorn.http.HttpApp;
+import java.util.Objects;
 import dev.unicorn.http1.ParserOptions;
 import dev.unicorn.log.AccessLogFormat;
 import dev.unicorn.net.IpAllowList;
@@ -13,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every connection of one server shares: the application, the resolved settings in the
+ * What every connection of one server shares: the application (a blocking {@link HttpApp}
+ * or a non-blocking {@link AsyncHttpApp}), the resolved settings in the
  * form the hot path wants them (parser options, nanosecond timeouts, pre-encoded header
  * bytes), the date cache and the loggers. Immutable apart from the date cache; one per
  * server, never static.
@@ -25,6 +28,7 @@ public final class ServerContext {
     public static final Logger ACCESS_LOG = LoggerFactory.getLogger("unicorn.access");
 
     private final HttpApp app;
+    private final AsyncHttpApp asyncApp;
     private final Config config;
     private final ParserOptions parserOptions;
     private final IpAllowList forwardedAllowIps;
@@ -38,9 +42,36 @@ public final class ServerContext {
     private final BufferPool responseBuffers = new BufferPool(16 * 1024, 256);
     private final long pid = ProcessHandle.current().pid();
 
-    /** Resolves {@code config} for serving {@code app}. */
+    /** Resolves {@code config} for serving the blocking {@code app}. */
     public ServerContext(HttpApp app, Config config) {
+        this(Objects.requireNonNull(app, "app"), null, config);
+    }
+
+    /** Resolves {@code config} for serving the non-blocking {@code app}. */
+    public ServerContext(AsyncHttpApp app, Config config) {
+        this(null, Objects.requireNonNull(app, "app"), config);
+    }
+
+    /**
+     * Resolves {@code config} for serving {@code app}, an {@link HttpApp} or an
+     * {@link AsyncHttpApp} (for callers that take either kind from one factory).
+     *
+     * @throws IllegalArgumentException if {@code app} is neither
+     */
+    public static ServerContext forApplication(Object app, Config config) {
+        if (app instanceof HttpApp blocking) {
+            return new ServerContext(blocking, config);
+        }
+        if (app instanceof AsyncHttpApp async) {
+            return new ServerContext(async, config);
+        }
+        throw new IllegalArgumentException("the application must be an HttpApp or an AsyncHttpApp, not "
+                + (app == null ? "null" : app.getClass().getName()));
+    }
+
+    private ServerContext(HttpApp app, AsyncHttpApp asyncApp, Config config) {
         this.app = app;
+        this.asyncApp = asyncApp;
         this.config = config;
         this.parserOptions = new ParserOptions(
                 config.get(Settings.LIMIT_REQUEST_LINE),
@@ -68,9 +99,33 @@ public final class ServerContext {
         this.accessLogFormat = AccessLogFormat.compile(config.get(Settings.ACCESS_LOG_FORMAT));
     }
 
-    /** The application. */
+    /**
+     * The blocking application.
+     *
+     * @throws IllegalStateException if this server runs an {@link AsyncHttpApp}
+     */
     public HttpApp app() {
+        if (app == null) {
+            throw new IllegalStateException("this server runs an AsyncHttpApp, not a blocking HttpApp");
+        }
         return app;
+    }
+
+    /**
+     * The non-blocking application.
+     *
+     * @throws IllegalStateException if this server runs a blocking {@link HttpApp}
+     */
+    public AsyncHttpApp asyncApp() {
+        if (asyncApp == null) {
+            throw new IllegalStateException("this server runs a blocking HttpApp, not an AsyncHttpApp");
+        }
+        return asyncApp;
+    }
+
+    /** True if the application is an {@link AsyncHttpApp}. */
+    public boolean isAsync() {
+        return asyncApp != null;
     }
 
     /** The resolved settings. */

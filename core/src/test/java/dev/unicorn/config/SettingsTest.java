@@ -124,6 +124,7 @@ class SettingsTest {
                 Arguments.of(Settings.WORKER_MODEL, "sync", WorkerModelKind.SYNC),
                 Arguments.of(Settings.WORKER_MODEL, "threads", WorkerModelKind.THREADS),
                 Arguments.of(Settings.WORKER_MODEL, "gthread", WorkerModelKind.THREADS),
+                Arguments.of(Settings.WORKER_MODEL, "async", WorkerModelKind.ASYNC),
                 Arguments.of(Settings.THREADS, "0", 0),
                 Arguments.of(Settings.THREADS, "16", 16),
                 Arguments.of(Settings.THREADS, "4096", 4096),
@@ -221,7 +222,7 @@ class SettingsTest {
                 Arguments.of(Settings.WORKERS, "", "expected an integer from 1 to 1024"),
                 Arguments.of(Settings.WORKERS, "99999999999", "expected an integer from 1 to 1024"),
                 Arguments.of(Settings.WORKER_CONNECTIONS, "0", "expected an integer from 1 to 1000000"),
-                Arguments.of(Settings.WORKER_MODEL, "gevent", "expected one of virtual, sync, threads (also gthread = threads)"),
+                Arguments.of(Settings.WORKER_MODEL, "gevent", "expected one of virtual, sync, threads, async (also gthread = threads)"),
                 Arguments.of(Settings.THREADS, "-1", "expected an integer from 0 to 4096"),
                 Arguments.of(Settings.THREADS, "4097", "expected an integer from 0 to 4096"),
                 Arguments.of(Settings.TIMEOUT, "-1", "negative duration; " + duration),
@@ -281,7 +282,7 @@ class SettingsTest {
 
     @Test
     void workerModelAcceptedValuesComeFromTheEnum() {
-        assertThat(Settings.WORKER_MODEL.accepted()).isEqualTo("one of virtual, sync, threads (also gthread = threads)");
+        assertThat(Settings.WORKER_MODEL.accepted()).isEqualTo("one of virtual, sync, threads, async (also gthread = threads)");
         assertThat(Settings.WORKER_MODEL.typeName()).isEqualTo("enum WorkerModelKind");
     }
 

@@ -5,6 +5,7 @@ import dev.unicorn.Unicorn;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpApp;
 import dev.unicorn.http.HttpRequest;
+import dev.unicorn.http.RequestHead;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,14 @@ public final class EchoServer {
 
     /** The JSON description of {@code request} whose body was {@code body}. */
     static String describe(HttpRequest request, byte[] body) {
+        return describe(request, body, request.trailers());
+    }
+
+    /**
+     * The JSON description of a request with head {@code request}, body {@code body} and
+     * {@code trailers}; shared with {@link AsyncEchoServer}.
+     */
+    static String describe(RequestHead request, byte[] body, Headers trailers) {
         StringBuilder sb = new StringBuilder(256 + body.length * 2);
         sb.append('{');
         field(sb, "method", request.method()).append(',');
@@ -44,7 +53,7 @@ public final class EchoServer {
         pairs(sb, request.headers()).append(',');
         field(sb, "body", Base64.getEncoder().encodeToString(body)).append(',');
         sb.append("\"trailers\":");
-        pairs(sb, request.trailers()).append(',');
+        pairs(sb, trailers).append(',');
         field(sb, "remote", address(request.remoteAddress())).append(',');
         field(sb, "scheme", request.scheme());
         return sb.append('}').toString();

@@ -73,6 +73,9 @@ class GunicornCorpusTest {
     /** Extra settings that run a case on the {@code threads} worker model (the default is {@code virtual}). */
     private static final Map<String, String> THREADS_MODEL = Map.of("workerModel", "threads");
 
+    /** Extra settings that run a case on the {@code async} worker model, with {@link AsyncEchoServer}'s application. */
+    private static final Map<String, String> ASYNC_MODEL = Map.of("workerModel", "async");
+
     private static final Pattern WELL_FORMED_VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
 
     /** One server per distinct settings combination: most cases share the default one. */
@@ -132,6 +135,11 @@ class GunicornCorpusTest {
                     () -> check(c, false, WITHOUT_HOST.contains(name), THREADS_MODEL)));
             runs.add(run(name + " sent byte by byte to the threads model",
                     () -> check(c, true, WITHOUT_HOST.contains(name), THREADS_MODEL)));
+            // The async model parses without blocking on its event loop and runs the non-blocking echo.
+            runs.add(run(name + " sent in one write to the async model",
+                    () -> check(c, false, WITHOUT_HOST.contains(name), ASYNC_MODEL)));
+            runs.add(run(name + " sent byte by byte to the async model",
+                    () -> check(c, true, WITHOUT_HOST.contains(name), ASYNC_MODEL)));
             if (WITHOUT_HOST.contains(name)) {
                 runs.add(run(name + " is refused without Host when requireHostHeader is at its default",
                         () -> checkRefusedWithoutHost(c)));
@@ -323,7 +331,7 @@ class GunicornCorpusTest {
 
     private static synchronized RunningServer server(Map<String, String> settings) {
         return SERVERS.computeIfAbsent(settings, s -> {
-            Unicorn unicorn = new Unicorn(EchoServer.app())
+            Unicorn unicorn = ("async".equals(s.get("workerModel")) ? new Unicorn(AsyncEchoServer.app()) : new Unicorn(EchoServer.app()))
                     .externalConfig(false)
                     .bind("127.0.0.1:0")
                     .name("corpus" + SERVERS.size());

@@ -49,7 +49,7 @@ public final class Arbiter {
     }
 
     private final Config config;
-    private final Supplier<HttpApp> appFactory;
+    private final Supplier<?> appFactory;
     private final ServerHooks hooks;
     private final List<Listener> listeners;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
@@ -70,11 +70,12 @@ public final class Arbiter {
 
     /**
      * @param config     the resolved settings
-     * @param appFactory gives the application; called once at start and once per reload
+     * @param appFactory gives the application, an {@link HttpApp} or (for the {@code async}
+     *                   model) an {@link dev.unicorn.http.AsyncHttpApp}; called once at start and once per reload
      * @param hooks      lifecycle callbacks
      * @param listeners  bound listeners; the arbiter closes them when it stops
      */
-    public Arbiter(Config config, Supplier<HttpApp> appFactory, ServerHooks hooks, List<Listener> listeners) {
+    public Arbiter(Config config, Supplier<?> appFactory, ServerHooks hooks, List<Listener> listeners) {
         this.config = config;
         this.appFactory = appFactory;
         this.hooks = hooks;
@@ -91,7 +92,8 @@ public final class Arbiter {
      */
     public void start() throws IOException {
         try {
-            ctx = new ServerContext(appFactory.get(), config);
+            ctx = ServerContext.forApplication(appFactory.get(), config);
+            Worker.checkApplication(ctx);
             for (Listener l : listeners) {
                 LOG.info("Listening at: {}", l);
             }
@@ -212,7 +214,9 @@ public final class Arbiter {
         reloads.incrementAndGet();
         Hooks.run("onReload", hooks::onReload);
         try {
-            ctx = new ServerContext(appFactory.get(), config);
+            ServerContext next = ServerContext.forApplication(appFactory.get(), config);
+            Worker.checkApplication(next);
+            ctx = next;
         } catch (RuntimeException e) {
             LOG.error("Reload failed: the application factory threw; keeping the current workers", e);
             return;
@@ -236,10 +240,10 @@ public final class Arbiter {
         }
         long now = System.nanoTime();
         for (Worker w : workers) {
-            List<Thread> stuck = w.abortStuckRequests(timeout, now);
-            if (!stuck.isEmpty()) {
-                aborted.addAndGet(stuck.size());
-                abandoned.addAll(stuck);
+            Worker.Aborted stuck = w.abortStuckRequests(timeout, now);
+            if (stuck.requests() > 0) {
+                aborted.addAndGet(stuck.requests());
+                abandoned.addAll(stuck.abandoned());
                 w.drain(); // replaced below, as gunicorn replaces a worker it had to kill
             }
         }

@@ -1,5 +1,6 @@
 package dev.unicorn.workers;
 
+import dev.unicorn.config.ConfigException;
 import dev.unicorn.config.Settings;
 import dev.unicorn.config.WorkerModelKind;
 import dev.unicorn.http.HttpRequest;
@@ -34,6 +35,8 @@ import org.slf4j.Logger;
  *       a thread that serves one connection for its whole life.
  *   <li>{@link ThreadsWorker} ({@code threads}): a selector thread that accepts and parks
  *       connections waiting for a request, and a pool of platform threads that run requests.
+ *   <li>{@link AsyncWorker} ({@code async}): one event-loop thread that accepts, reads and
+ *       writes without blocking and runs a non-blocking application inline.
  * </ul>
  *
  * The worker counts its requests and drains itself once it reached its {@code maxRequests}
@@ -84,7 +87,33 @@ abstract class Worker implements ExchangeListener {
         return switch (ctx.config().get(Settings.WORKER_MODEL)) {
             case VIRTUAL, SYNC -> new DedicatedThreadWorker(id, ctx, listeners, hooks, onDrain);
             case THREADS -> new ThreadsWorker(id, ctx, listeners, hooks, onDrain);
+            case ASYNC -> new AsyncWorker(id, ctx, listeners, hooks, onDrain);
         };
+    }
+
+    /**
+     * Checks that the configured model runs the kind of application {@code ctx} holds: the
+     * {@code async} model runs an {@code AsyncHttpApp}, every other model a blocking {@code HttpApp}.
+     *
+     * @throws ConfigException naming the models that can run the application
+     */
+    static void checkApplication(ServerContext ctx) {
+        WorkerModelKind model = ctx.config().get(Settings.WORKER_MODEL);
+        String blockingModels = java.util.Arrays.stream(WorkerModelKind.values())
+                .filter(m -> m != WorkerModelKind.ASYNC)
+                .map(m -> m.toString().toLowerCase(Locale.ROOT))
+                .collect(java.util.stream.Collectors.joining(", "));
+        String name = model.toString().toLowerCase(Locale.ROOT);
+        if (model == WorkerModelKind.ASYNC && !ctx.isAsync()) {
+            throw new ConfigException(List.of("Invalid setting workerModel = " + name
+                    + ": the application is a blocking HttpApp, which the models " + blockingModels
+                    + " run; the async model runs an AsyncHttpApp"));
+        }
+        if (model != WorkerModelKind.ASYNC && ctx.isAsync()) {
+            throw new ConfigException(List.of("Invalid setting workerModel = " + name
+                    + ": the application is an AsyncHttpApp, which only the model async runs; the models "
+                    + blockingModels + " run a blocking HttpApp"));
+        }
     }
 
     /** Starts accepting and serving (the model's threads). */
@@ -164,10 +193,12 @@ abstract class Worker implements ExchangeListener {
      * Aborts every request running longer than {@code timeoutNanos}: logs {@code WORKER
      * TIMEOUT} with the request line and the stuck thread's stack, runs the
      * {@code workerAbort} hook and aborts the exchange (503 if nothing was sent yet, else the
-     * connection is closed). Returns the threads of the aborted requests.
+     * connection is closed). Returns how many requests were aborted and the threads left to
+     * finish on their own.
      */
-    List<Thread> abortStuckRequests(long timeoutNanos, long now) {
+    Aborted abortStuckRequests(long timeoutNanos, long now) {
         List<Thread> abandoned = new ArrayList<>();
+        int count = 0;
         for (ConnectionControl c : connections) {
             if (!c.requestRunningLongerThan(timeoutNanos, now) || c.isAborted()) {
                 continue;
@@ -177,15 +208,31 @@ abstract class Worker implements ExchangeListener {
             LOG.error("WORKER TIMEOUT (worker {}): {} ran longer than {} ms; thread {}{}", id, line,
                     timeoutNanos / 1_000_000, thread == null ? "-" : thread.getName(), stack(thread));
             Hooks.run("workerAbort", () -> hooks.workerAbort(id, line, thread));
-            if (thread != null) {
+            count++;
+            boolean abandons = thread != null && abandonsRequestThreads();
+            if (abandons) {
                 requestAborting(thread);
             }
-            c.abort();
-            if (thread != null) {
+            abortRequest(c);
+            if (abandons) {
                 abandoned.add(thread);
             }
         }
-        return abandoned;
+        return new Aborted(count, abandoned);
+    }
+
+    /** What {@link #abortStuckRequests} did: requests aborted, threads abandoned to finish on their own. */
+    record Aborted(int requests, List<Thread> abandoned) {
+    }
+
+    /** Aborts the request of {@code connection}: by default interrupts its thread and closes the connection. */
+    void abortRequest(ConnectionControl connection) {
+        connection.abort();
+    }
+
+    /** Whether an aborted request's thread is abandoned to finish on its own (false for an event loop, which goes on). */
+    boolean abandonsRequestThreads() {
+        return true;
     }
 
     private static String stack(Thread thread) {
