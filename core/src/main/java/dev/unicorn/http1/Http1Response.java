@@ -143,7 +143,11 @@ final class Http1Response implements HttpResponse {
             tail = ResponseFraming.chunkTail(trailers, staged > 0, last);
         }
         if (w.size() > 0 || data != null || tail != null) {
-            connection.write(w.buffer(), data, tail);
+            if (last) {
+                connection.writeLast(w.buffer(), data, tail);
+            } else {
+                connection.write(w.buffer(), data, tail);
+            }
         }
         headPending = false;
         framing.wrote(staged);
