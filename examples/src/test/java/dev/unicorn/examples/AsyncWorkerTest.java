@@ -15,6 +15,7 @@ import dev.unicorn.config.WorkerModelKind;
 import dev.unicorn.http.AsyncHttpApp;
 import dev.unicorn.http.BodyReader;
 import dev.unicorn.http.Headers;
+import dev.unicorn.test.Await;
 import dev.unicorn.test.RawClient;
 import dev.unicorn.test.RawResponse;
 import java.io.OutputStream;
@@ -61,13 +62,7 @@ class AsyncWorkerTest {
     }
 
     private static void await(BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(condition, limit);
     }
 
     /** Echoes the body back chunk by chunk: each chunk is written before the next is asked for. */

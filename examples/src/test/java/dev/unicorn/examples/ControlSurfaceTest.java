@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unicorn.RunningServer;
 import dev.unicorn.Unicorn;
+import dev.unicorn.test.Await;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,11 +21,7 @@ class ControlSurfaceTest {
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition within 10 s").isNegative();
-            Thread.sleep(20);
-        }
+        Await.until(condition, Duration.ofSeconds(10));
     }
 
     @Test

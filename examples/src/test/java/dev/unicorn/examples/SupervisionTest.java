@@ -8,6 +8,7 @@ import dev.unicorn.config.WorkerModelKind;
 import dev.unicorn.http.AsyncHttpApp;
 import dev.unicorn.http.HttpApp;
 import dev.unicorn.http.HttpRequest;
+import dev.unicorn.test.Await;
 import dev.unicorn.test.RawClient;
 import dev.unicorn.test.RawResponse;
 import dev.unicorn.workers.ServerHooks;
@@ -53,13 +54,7 @@ class SupervisionTest {
     }
 
     private static void await(BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(condition, limit);
     }
 
     private static boolean firstWorkerServing(RunningServer server) {

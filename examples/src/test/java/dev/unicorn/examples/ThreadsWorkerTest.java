@@ -7,6 +7,7 @@ import dev.unicorn.RunningServer;
 import dev.unicorn.Unicorn;
 import dev.unicorn.config.WorkerModelKind;
 import dev.unicorn.http.HttpApp;
+import dev.unicorn.test.Await;
 import dev.unicorn.test.RawClient;
 import dev.unicorn.test.RawResponse;
 import java.io.UncheckedIOException;
@@ -42,13 +43,7 @@ class ThreadsWorkerTest {
     }
 
     private static void await(BooleanSupplier condition, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(condition, limit);
     }
 
     private static int connections(RunningServer server) {
