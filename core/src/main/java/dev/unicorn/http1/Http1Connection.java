@@ -327,13 +327,14 @@ public final class Http1Connection {
                 throw new IOException("the request was aborted: it ran past the timeout");
             }
             exchangeBytes += n;
-            if (deferredLength + n <= DEFERRED_MAX) {
+            boolean batching = parser.hasBufferedData();
+            if ((batching || deferredLength > 0) && deferredLength + n <= DEFERRED_MAX) {
                 if (deferred == null) {
                     deferred = new byte[DEFERRED_MAX];
                 }
                 deferredLength = append(c, append(b, append(a, deferredLength)));
-                if (!parser.hasBufferedData()) {
-                    flushDeferredLocked();
+                if (!batching) {
+                    flushDeferredLocked(); // the end of a batch: one write for all of it
                 }
                 return;
             }
@@ -372,6 +373,9 @@ public final class Http1Connection {
             ByteBuffer all = ByteBuffer.wrap(deferred, 0, deferredLength);
             deferredLength = 0;
             writeLocked(all, null, null);
+        }
+        if (deferred != null && !parser.hasBufferedData()) {
+            deferred = null; // the batch is over: an idle connection keeps no output buffer
         }
     }
 
