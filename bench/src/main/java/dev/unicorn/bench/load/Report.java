@@ -86,7 +86,7 @@ final class Report {
                 .append(options.reps()).append(" warm start-up measurement(s), each the median of ")
                 .append(options.startupRounds()).append(" start/stop cycles in one JVM from the start call to the "
                         + "first 200; then one long-lived server: ").append(options.warmupSeconds())
-                .append(" s of plaintext warm-up, then ").append(options.reps())
+                .append(" s of unmeasured warm-up on each load point, then ").append(options.reps())
                 .append(" repetition(s) of every load point below; then, ").append(options.reps())
                 .append(" time(s), a fresh server for the idle-memory point (memory a JVM has touched stays resident, "
                         + "so a reused server would show no growth): ").append(LoadRun.IDLE_WARMUP_SECONDS)
