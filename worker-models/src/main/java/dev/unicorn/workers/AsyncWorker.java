@@ -217,7 +217,7 @@ final class AsyncWorker extends Worker {
                 return;
             }
             if (key.attachment() instanceof Listener listener) {
-                accept(listener);
+                acceptBatch(listener, ACCEPT_BATCH, workerConnections, this::open);
             } else if (key.attachment() instanceof Http1AsyncConnection c) {
                 c.onReady(key.readyOps());
             }
@@ -226,23 +226,6 @@ final class AsyncWorker extends Worker {
         }
     }
 
-    private void accept(Listener listener) {
-        for (int i = 0; i < ACCEPT_BATCH && state == State.SERVING && connections.size() < workerConnections; i++) {
-            SocketChannel socket;
-            try {
-                socket = listener.channel().accept();
-            } catch (IOException e) {
-                if (state == State.SERVING) {
-                    LOG.warn("Worker {} accept failed: {}", id, e.toString());
-                }
-                return;
-            }
-            if (socket == null) {
-                return;
-            }
-            open(socket, listener.isUnix());
-        }
-    }
 
     private void open(SocketChannel socket, boolean unix) {
         ConnectionControl control = new ConnectionControl(socket, this);

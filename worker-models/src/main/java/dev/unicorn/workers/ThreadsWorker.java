@@ -303,7 +303,7 @@ final class ThreadsWorker extends Worker {
                 return;
             }
             if (key.attachment() instanceof Listener listener) {
-                accept(listener);
+                acceptBatch(listener, ACCEPT_BATCH, workerConnections, this::open);
             } else if (key.attachment() instanceof Connection c) {
                 readHead(c);
             }
@@ -312,23 +312,6 @@ final class ThreadsWorker extends Worker {
         }
     }
 
-    private void accept(Listener listener) {
-        for (int i = 0; i < ACCEPT_BATCH && state == State.SERVING && connections.size() < workerConnections; i++) {
-            SocketChannel socket;
-            try {
-                socket = listener.channel().accept();
-            } catch (IOException e) {
-                if (state == State.SERVING) {
-                    LOG.warn("Worker {} accept failed: {}", id, e.toString());
-                }
-                return;
-            }
-            if (socket == null) {
-                return;
-            }
-            open(socket, listener.isUnix());
-        }
-    }
 
     /** Parks a new connection until its first request head arrived. */
     private void open(SocketChannel socket, boolean unix) {

@@ -9,6 +9,7 @@ import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ExchangeListener;
 import dev.unicorn.server.ServerContext;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -298,5 +299,32 @@ abstract class Worker implements ExchangeListener {
         watchdog.interrupt();
         LOG.info("Worker {} exiting", id);
         Hooks.run("workerExit", () -> hooks.workerExit(id));
+    }
+
+    /** What a selector-driven worker does with a newly accepted connection. */
+    interface Opener {
+        void open(SocketChannel socket, boolean unix);
+    }
+
+    /**
+     * Accepts up to {@code batch} connections from {@code listener} without blocking, while the
+     * worker serves and has fewer than {@code limit} open, handing each to {@code opener}.
+     */
+    final void acceptBatch(Listener listener, int batch, int limit, Opener opener) {
+        for (int i = 0; i < batch && state == State.SERVING && connections.size() < limit; i++) {
+            SocketChannel socket;
+            try {
+                socket = listener.channel().accept();
+            } catch (IOException e) {
+                if (state == State.SERVING) {
+                    LOG.warn("Worker {} accept failed: {}", id, e.toString());
+                }
+                return;
+            }
+            if (socket == null) {
+                return;
+            }
+            opener.open(socket, listener.isUnix());
+        }
     }
 }
