@@ -255,7 +255,7 @@ public final class Arbiter {
         long grace = config.get(Settings.GRACEFUL_TIMEOUT).toNanos();
         for (Worker w : workers) {
             if (w.state() == Worker.State.DRAINING
-                    && (w.connectionCount() == 0 || now - w.drainStartedNanos() > grace)) {
+                    && ((w.connectionCount() == 0 && w.acceptingStopped()) || now - w.drainStartedNanos() > grace)) {
                 w.stop();
                 workers.remove(w);
                 if (w.recycling()) {

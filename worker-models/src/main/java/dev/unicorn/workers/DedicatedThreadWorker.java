@@ -39,6 +39,11 @@ final class DedicatedThreadWorker extends Worker {
     private final Selector selector;
     private final Thread acceptor;
 
+    @Override
+    boolean acceptingStopped() {
+        return state != State.SERVING && !acceptor.isAlive();
+    }
+
     DedicatedThreadWorker(int id, ServerContext ctx, List<Listener> listeners, ServerHooks hooks, Runnable onDrain)
             throws IOException {
         super(id, ctx, hooks, onDrain);

@@ -159,6 +159,14 @@ abstract class Worker implements ExchangeListener {
         return connections.size();
     }
 
+    /**
+     * True once the worker can accept no further connection. Until then a connection taken
+     * just as draining began may not be counted yet, so the worker is not finished.
+     */
+    boolean acceptingStopped() {
+        return state != State.SERVING;
+    }
+
     /** When the worker started draining ({@link System#nanoTime()}), 0 if it has not. */
     long drainStartedNanos() {
         return drainStartedNanos;
