@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  * goes on.
  */
 public final class LoadRun {
-    static final String UNICORN = "unicorn-virtual";
+    /** Unicorn's entries are named {@code unicorn-<workerModel>}; every other server is a peer. */
+    static final String UNICORN_PREFIX = "unicorn-";
+    /** The Unicorn entry the targets are judged on: the default worker model. */
+    static final String PRIMARY = "unicorn-virtual";
     static final int PIPELINE_DEPTH = 16;
     /** Plaintext load given to a fresh server before its idle-memory sample, so its code is warm. */
     static final int IDLE_WARMUP_SECONDS = 2;
@@ -77,7 +80,7 @@ public final class LoadRun {
         List<ServerResults> results = new ArrayList<>();
         for (Peer peer : options.servers()) {
             String version = peer.version();
-            if (peer.name().equals(UNICORN)) {
+            if (isUnicorn(peer.name())) {
                 version += " (git " + Exec.firstLine(List.of("git", "describe", "--always", "--dirty")) + ")";
             }
             ServerResults r = new ServerResults(peer.name(), version, peer.configuration());
@@ -95,11 +98,16 @@ public final class LoadRun {
         Report report = new Report(options, machine, results, run.commands());
         Files.createDirectories(options.docs());
         Files.writeString(options.docs().resolve("benchmarks.md"), report.markdown());
-        Files.writeString(options.docs().resolve("benchmarks.svg"), new RatioChart(results, UNICORN).svg());
+        Files.writeString(options.docs().resolve("benchmarks.svg"), new RatioChart(results).svg());
         Files.writeString(options.logs().resolve("results.tsv"), report.tsv());
         System.out.println();
         System.out.println(report.summary());
         log("wrote " + options.docs().resolve("benchmarks.md") + " and benchmarks.svg; raw output in " + options.logs());
+    }
+
+    /** True for Unicorn's own entries (one per worker model), false for the peers it is compared with. */
+    static boolean isUnicorn(String server) {
+        return server.startsWith(UNICORN_PREFIX);
     }
 
     private void measure(Peer peer, ServerResults r) throws Exception {

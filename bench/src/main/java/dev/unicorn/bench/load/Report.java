@@ -25,6 +25,9 @@ final class Report {
     private final Machine machine;
     private final List<ServerResults> results;
     private final Map<String, String> commands;
+    /** Unicorn's entries, one per worker model measured, in run order. */
+    private final List<ServerResults> unicorns;
+    /** The entry the targets are judged on: {@link LoadRun#PRIMARY} if measured, else the first Unicorn entry. */
     private final ServerResults unicorn;
 
     Report(RunOptions options, Machine machine, List<ServerResults> results, Map<String, String> commands) {
@@ -32,7 +35,9 @@ final class Report {
         this.machine = machine;
         this.results = results;
         this.commands = commands;
-        this.unicorn = results.stream().filter(r -> r.name.equals(LoadRun.UNICORN)).findFirst().orElse(null);
+        this.unicorns = results.stream().filter(r -> LoadRun.isUnicorn(r.name)).toList();
+        this.unicorn = unicorns.stream().filter(r -> r.name.equals(LoadRun.PRIMARY)).findFirst()
+                .orElse(unicorns.isEmpty() ? null : unicorns.get(0));
     }
 
     String markdown() {
@@ -45,8 +50,10 @@ final class Report {
                 .append(" s per load point. This file and `benchmarks.svg` are rewritten by every run; "
                         + "raw tool output is kept in `bench/target/load-logs/`.\n\n");
         md.append("Cells show the median over the repetitions, with the range (min-max) in brackets when "
-                + "there is more than one. \"Unicorn / best peer\" divides Unicorn's median by the best median "
-                + "among the other servers.\n\n");
+                + "there is more than one. Unicorn runs once per worker model (`unicorn-<workerModel>`); a column "
+                + "\"<model> / best peer\" divides that model's median by the best median among the other servers "
+                + "(Jetty, Undertow, Tomcat). The targets are judged on `" + (unicorn == null ? LoadRun.PRIMARY : unicorn.name)
+                + "`, the default model.\n\n");
 
         double worst = results.stream().mapToDouble(Report::maxForeignCores).filter(Double::isFinite).max().orElse(0);
         if (worst > NOISY_CORES) {
@@ -114,7 +121,8 @@ final class Report {
         md.append("## Memory and start-up (lower is better)\n\n");
         table(md, resourceMetrics(), false);
 
-        md.append("## Targets\n\n| target | Unicorn | best peer | result |\n|---|---|---|---|\n");
+        md.append("## Targets\n\n| target | Unicorn (").append(unicorn == null ? LoadRun.PRIMARY : unicorn.name)
+                .append(") | best peer | result |\n|---|---|---|---|\n");
         for (String[] t : targets()) {
             md.append("| ").append(String.join(" | ", t)).append(" |\n");
         }
@@ -156,16 +164,22 @@ final class Report {
         for (ServerResults r : results) {
             md.append(' ').append(r.name).append(" |");
         }
-        md.append(" Unicorn / best peer |\n|---|");
-        md.append("---:|".repeat(results.size())).append("---:|\n");
+        for (ServerResults u : unicorns) {
+            md.append(' ').append(u.name.substring(LoadRun.UNICORN_PREFIX.length())).append(" / best peer |");
+        }
+        md.append("\n|---|");
+        md.append("---:|".repeat(results.size() + unicorns.size())).append('\n');
         for (Metric m : metrics) {
             md.append("| ").append(m.label()).append(" |");
             for (ServerResults r : results) {
                 Spread s = m.of().apply(r);
                 md.append(' ').append(s == null ? missing(r, m.scenario()) : cell(s, m.format())).append(" |");
             }
-            Double ratio = ratio(m);
-            md.append(' ').append(ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio)).append(" |\n");
+            for (ServerResults u : unicorns) {
+                Double ratio = ratio(m, u);
+                md.append(' ').append(ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio)).append(" |");
+            }
+            md.append('\n');
         }
         md.append('\n');
     }
@@ -182,10 +196,15 @@ final class Report {
         return s != null && s.tool == Scenario.Tool.H2LOAD && r.notes.containsKey("h2c") ? "no h2c" : "-";
     }
 
-    /** Unicorn's median over the best peer's. */
+    /** The primary Unicorn entry's median over the best peer's. */
     private Double ratio(Metric m) {
+        return ratio(m, unicorn);
+    }
+
+    /** {@code entry}'s median over the best peer's. */
+    private Double ratio(Metric m, ServerResults entry) {
         ServerResults best = bestPeer(m);
-        Spread u = unicorn == null ? null : m.of().apply(unicorn);
+        Spread u = entry == null ? null : m.of().apply(entry);
         if (best == null || u == null) {
             return null;
         }
@@ -197,7 +216,7 @@ final class Report {
         ServerResults best = null;
         for (ServerResults r : results) {
             Spread s = m.of().apply(r);
-            if (r == unicorn || s == null) {
+            if (LoadRun.isUnicorn(r.name) || s == null) {
                 continue;
             }
             double b = best == null ? 0 : m.of().apply(best).median();
@@ -330,15 +349,21 @@ final class Report {
         for (ServerResults r : results) {
             s.append(String.format(Locale.ROOT, "%16s", r.name));
         }
-        s.append(String.format(Locale.ROOT, "%10s%n", "U/best"));
+        for (ServerResults u : unicorns) {
+            s.append(String.format(Locale.ROOT, "%10s", u.name.substring(LoadRun.UNICORN_PREFIX.length()) + "/b"));
+        }
+        s.append('\n');
         for (Metric m : throughputMetrics()) {
             s.append(String.format(Locale.ROOT, "%-12s", m.label().substring(0, m.label().indexOf(" <br>"))));
             for (ServerResults r : results) {
                 Spread x = m.of().apply(r);
                 s.append(String.format(Locale.ROOT, "%16s", x == null ? missing(r, m.scenario()) : rate(x.median())));
             }
-            Double ratio = ratio(m);
-            s.append(String.format(Locale.ROOT, "%10s%n", ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio)));
+            for (ServerResults u : unicorns) {
+                Double ratio = ratio(m, u);
+                s.append(String.format(Locale.ROOT, "%10s", ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio)));
+            }
+            s.append('\n');
         }
         for (String[] t : targets()) {
             s.append(String.format(Locale.ROOT, "%-8s %s: %s (best peer %s)%n", t[3], t[0], t[1], t[2]));
