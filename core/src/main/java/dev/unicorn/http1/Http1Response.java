@@ -33,7 +33,7 @@ final class Http1Response implements HttpResponse {
         this.head = head;
         this.request = request;
         this.buffers = connection.buffers;
-        this.framing = new ResponseFraming(connection.ctx, head);
+        this.framing = connection.framing.begin(head);
     }
 
     @Override

@@ -97,6 +97,26 @@ final class ResponseBuffers {
             buf[pos++] = '\n';
         }
 
+        /** A field whose value is the decimal {@code value} (at least 0), written without a String. */
+        void field(String name, long value) {
+            int digits = 1;
+            for (long v = value; v >= 10; v /= 10) {
+                digits++;
+            }
+            ensure(name.length() + digits + 4);
+            pos = ascii(name, buf, pos);
+            buf[pos++] = ':';
+            buf[pos++] = ' ';
+            long v = value;
+            for (int i = pos + digits - 1; i >= pos; i--) {
+                buf[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            pos += digits;
+            buf[pos++] = '\r';
+            buf[pos++] = '\n';
+        }
+
         void end() {
             ensure(2);
             buf[pos++] = '\r';

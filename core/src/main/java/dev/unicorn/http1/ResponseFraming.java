@@ -25,7 +25,7 @@ final class ResponseFraming {
     enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
 
     private final ServerContext ctx;
-    private final Http1Event.RequestHead head;
+    private Http1Event.RequestHead head;
     private Framing framing;
     private long contentLength = -1;
     private boolean keepAlive;
@@ -34,9 +34,29 @@ final class ResponseFraming {
     /** Body bytes the framing did not let through. */
     private long dropped;
 
+    /** Rules for one response to {@code head}. */
     ResponseFraming(ServerContext ctx, Http1Event.RequestHead head) {
+        this(ctx);
+        begin(head);
+    }
+
+    /**
+     * Rules a blocking connection reuses for its responses one after another (it never has two
+     * under way); call {@link #begin} per response.
+     */
+    ResponseFraming(ServerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** Starts over for the response to {@code head}. */
+    ResponseFraming begin(Http1Event.RequestHead head) {
         this.head = head;
+        framing = null;
+        contentLength = -1;
+        keepAlive = false;
+        written = 0;
+        dropped = 0;
+        return this;
     }
 
     Framing framing() {
@@ -121,7 +141,7 @@ final class ResponseFraming {
             w.field(headers.name(i), headers.value(i));
         }
         if (addLength) {
-            w.field("Content-Length", Long.toString(contentLength));
+            w.field("Content-Length", contentLength);
         } else if (framing == Framing.CHUNKED) {
             w.field("Transfer-Encoding", "chunked");
         }

@@ -1,5 +1,6 @@
 package dev.unicorn.server;
 
+import dev.unicorn.http.RequestHead;
 import java.io.Closeable;
 import java.io.IOException;
 
@@ -18,7 +19,8 @@ public final class ConnectionControl {
     private volatile long deadline = NONE;
     private volatile long requestStart = NONE;
     private volatile Thread requestThread;
-    private volatile String requestLine;
+    /** The running request; its line is formatted only when asked for (a timeout), never per request. */
+    private volatile RequestHead request;
     private volatile Runnable abortAction;
     private volatile boolean aborted;
     private volatile boolean servedRequest;
@@ -45,9 +47,9 @@ public final class ConnectionControl {
         return listener;
     }
 
-    /** The application starts on {@code line} (e.g. {@code GET /x HTTP/1.1}) on the calling thread. */
-    public void requestStarted(String line) {
-        requestLine = line;
+    /** The application starts on {@code request} on the calling thread. */
+    public void requestStarted(RequestHead request) {
+        this.request = request;
         requestThread = Thread.currentThread();
         requestStart = System.nanoTime();
     }
@@ -57,7 +59,7 @@ public final class ConnectionControl {
         servedRequest = true;
         requestStart = NONE;
         requestThread = null;
-        requestLine = null;
+        request = null;
     }
 
     /** True if a request has been running for longer than {@code limitNanos} at {@code now}. */
@@ -71,9 +73,10 @@ public final class ConnectionControl {
         return requestThread;
     }
 
-    /** The current request line, or null. */
+    /** The current request line (e.g. {@code GET /x HTTP/1.1}), or null. */
     public String requestLine() {
-        return requestLine;
+        RequestHead r = request;
+        return r == null ? null : r.method() + " " + r.target() + " " + r.version();
     }
 
     /** What {@link #abort()} does first (the protocol answers 503 if nothing was sent yet). */
