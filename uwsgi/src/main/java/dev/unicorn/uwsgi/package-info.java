@@ -1,4 +1,7 @@
 /**
- * The uWSGI binary protocol (nginx uwsgi_pass) for Unicorn: a sans-I/O packet codec mapping uWSGI variables onto the common exchange model. Filled by the uWSGI issue.
+ * The uWSGI binary protocol, as nginx's {@code uwsgi_pass} speaks it: {@link dev.unicorn.uwsgi.UwsgiParser},
+ * a sans-I/O packet codec that maps each packet's variables onto the same request head as an
+ * HTTP/1.1 request (core's {@code Http1Event}s), and its {@link dev.unicorn.uwsgi.UwsgiOptions}.
+ * The rules, the mapping table and the integration plan are in {@code docs/uwsgi.md}.
  */
 package dev.unicorn.uwsgi;
