@@ -1,4 +1,9 @@
 /**
- * HTTP/2 (RFC 9113) and HPACK (RFC 7541) for Unicorn: a sans-I/O frame codec, HPACK with static and dynamic tables and Huffman coding, the stream state machine and flow control, h2 over TLS (ALPN) and h2c (prior knowledge and Upgrade). Filled by the HTTP/2 and TLS issue.
+ * HTTP/2 (RFC 9113) for Unicorn, sans I/O: {@link dev.unicorn.http2.Http2Connection} is the
+ * server side of a connection as a state machine over bytes (preface, SETTINGS, stream states,
+ * flow control credited on consumption, request validation, flood budgets, graceful GOAWAY),
+ * built on the frame codec in {@code dev.unicorn.http2.frame} and HPACK in
+ * {@code dev.unicorn.http2.hpack}. TLS/ALPN, h2c and the worker integration come later; see
+ * {@code docs/http2.md}.
  */
 package dev.unicorn.http2;
