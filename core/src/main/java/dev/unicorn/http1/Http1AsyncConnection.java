@@ -7,7 +7,6 @@ import dev.unicorn.http.BodyReader;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpRequest;
 import dev.unicorn.http.HttpVersion;
-import dev.unicorn.http.TlsSession;
 import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ServerContext;
 import java.io.IOException;
@@ -51,8 +50,6 @@ public final class Http1AsyncConnection {
     private final ConnectionControl control;
     private final SocketAddress peer;
     private final SocketAddress local;
-    /** The TLS session, or null on a plain connection. */
-    private final TlsSession tls;
     private final Http1Parser parser;
     private final Executor loop;
     private final Thread loopThread;
@@ -81,12 +78,9 @@ public final class Http1AsyncConnection {
      * @param loop     runs tasks on the event loop that owns this connection (the exchange's
      *                 methods called from other threads go through it)
      * @param onClosed run on the loop once the connection closed
-     * @param tls      the TLS session of the channel (sets the default scheme {@code https}), or {@code null}
      */
     public Http1AsyncConnection(ServerContext ctx, SocketChannel channel, ConnectionControl control,
-                                SocketAddress peer, SocketAddress local, Executor loop, Runnable onClosed,
-                                TlsSession tls) {
-        this.tls = tls;
+                                SocketAddress peer, SocketAddress local, Executor loop, Runnable onClosed) {
         this.ctx = ctx;
         this.channel = channel;
         this.control = control;
@@ -99,7 +93,7 @@ public final class Http1AsyncConnection {
         this.parser = new Http1Parser(ctx.parserOptions(),
                 ctx.forwardedAllowIps().allowsPeer(peer),
                 ctx.proxyAllowIps().allowsPeer(peer),
-                tls != null ? "https" : "http");
+                "http");
     }
 
     /** Starts serving with {@code key}, the channel's registration on the loop's selector. Call on the loop. */
@@ -730,11 +724,6 @@ public final class Http1AsyncConnection {
         @Override
         public String scheme() {
             return head.scheme();
-        }
-
-        @Override
-        public TlsSession tlsSession() {
-            return tls;
         }
 
         @Override

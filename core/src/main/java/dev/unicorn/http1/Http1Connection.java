@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
-import dev.unicorn.http.TlsSession;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +48,6 @@ public final class Http1Connection {
     private final Http1Parser parser;
     private final ByteBuffer[] gather = new ByteBuffer[3];
     final ResponseBuffers buffers;
-    /** The TLS session, or null on a plain connection. */
-    final TlsSession tls;
     /** The response rules, reused by each exchange in turn (one runs at a time). */
     final ResponseFraming framing;
     /** Guards writes, so that the worker's abort (another thread) and the application never interleave bytes. */
@@ -69,11 +66,10 @@ public final class Http1Connection {
      * @param control the worker's handle on this connection (wraps {@code channel})
      * @param peer    the socket peer address
      * @param local   the local address
-     * @param tls     the TLS session of the channel (sets the default scheme {@code https}), or {@code null}
+     * @param tls     whether the channel is TLS (sets the default scheme)
      */
     public Http1Connection(ServerContext ctx, ByteChannel channel, ConnectionControl control,
-                           SocketAddress peer, SocketAddress local, TlsSession tls) {
-        this.tls = tls;
+                           SocketAddress peer, SocketAddress local, boolean tls) {
         this.ctx = ctx;
         this.channel = channel;
         this.control = control;
@@ -84,17 +80,8 @@ public final class Http1Connection {
         this.parser = new Http1Parser(ctx.parserOptions(),
                 ctx.forwardedAllowIps().allowsPeer(peer),
                 ctx.proxyAllowIps().allowsPeer(peer),
-                tls != null ? "https" : "http");
+                tls ? "https" : "http");
         control.onAbort(this::abortExchange);
-    }
-
-    /**
-     * A connection whose TLS session is not known: {@code tls} only sets the default scheme.
-     * The workers pass the {@link TlsSession}; this form serves benchmarks and tests of plain connections.
-     */
-    public Http1Connection(ServerContext ctx, ByteChannel channel, ConnectionControl control,
-                           SocketAddress peer, SocketAddress local, boolean tls) {
-        this(ctx, channel, control, peer, local, tls ? new TlsSession("", "", "", java.util.List.of()) : null);
     }
 
     /** What {@link #serveUntilIdle()} left the connection as. */
@@ -180,12 +167,6 @@ public final class Http1Connection {
             flushDeferred();
             int n = channel.read(parser.receiveBuffer(parser.suggestedReadSize()));
             control.busyUntil(ConnectionControl.NONE);
-            if (n > 0 && control.isClosed()) {
-                // The worker closed the connection (a deadline, a stop) while this read waited; on a virtual
-                // thread the read can still return bytes that arrived meanwhile. Their request is not run:
-                // its response could not be sent.
-                throw new ClosedChannelException();
-            }
             if (n < 0) {
                 parser.receiveEof();
             } else {
