@@ -85,7 +85,9 @@ final class Report {
         md.append("\nAll serve the same three resources from one shared piece of code "
                 + "(`dev.unicorn.bench.peers.Endpoint`): `GET /plaintext` (13 bytes, `text/plain`, Content-Length), "
                 + "`POST /echo` (the request body back) and `GET /sleep` (`Thread.sleep(10)` on the request thread, "
-                + "then the plaintext body). Every JVM runs with `-Xmx1g`, access logs off, keep-alive on.\n\n");
+                + "then the plaintext body; `unicorn-async` runs a non-blocking application, which answers `/sleep` "
+                + "from a scheduler 10 ms later instead of blocking a thread). Every JVM runs with `-Xmx1g`, access logs "
+                + "off, keep-alive on.\n\n");
 
         md.append("## How it was run\n\n");
         md.append("For each server in turn: ").append(options.reps()).append(" cold start(s) from process spawn to "

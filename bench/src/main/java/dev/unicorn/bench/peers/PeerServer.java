@@ -29,7 +29,7 @@ public final class PeerServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: PeerServer <" + String.join("|", Peers.all().stream().map(Peer::name).toList())
+            System.err.println("usage: PeerServer <" + String.join("|", Peers.names())
                     + "> <port> [startup=N] [key=value...]");
             System.exit(2);
         }
