@@ -2,6 +2,7 @@ package dev.unicorn;
 
 import dev.unicorn.config.Config;
 import dev.unicorn.config.Settings;
+import dev.unicorn.dirty.DirtyPool;
 import dev.unicorn.net.Listener;
 import dev.unicorn.workers.Arbiter;
 import dev.unicorn.workers.ServerStats;
@@ -21,9 +22,11 @@ public final class RunningServer implements AutoCloseable {
     private final Arbiter arbiter;
     private final List<SocketAddress> addresses;
     private final Config config;
+    private final DirtyPool dirty;
 
-    RunningServer(Arbiter arbiter, List<Listener> listeners, Config config, Runnable onTermination) {
+    RunningServer(Arbiter arbiter, List<Listener> listeners, Config config, DirtyPool dirty, Runnable onTermination) {
         this.arbiter = arbiter;
+        this.dirty = dirty;
         this.addresses = listeners.stream().map(Listener::localAddress).toList();
         this.config = config;
         // Undo process-wide registrations (signal handlers, the MXBean) however the server ends.
@@ -94,6 +97,16 @@ public final class RunningServer implements AutoCloseable {
         return arbiter.stats();
     }
 
+    /**
+     * The server's dirty apps: {@code dirty().client()} calls them, {@code dirty().arbiter()}
+     * scales and reloads the worker JVMs. Not running when {@code dirtyApps} is empty. The pool
+     * stops after the HTTP workers when the server ends; {@link #stop()} and {@link #close()}
+     * return once its workers have exited.
+     */
+    public DirtyPool dirty() {
+        return dirty;
+    }
+
     /** The settings the server runs with. */
     public Config config() {
         return config;
@@ -106,6 +119,7 @@ public final class RunningServer implements AutoCloseable {
     public void stop() {
         arbiter.stopGracefully();
         awaitUninterruptibly(config.get(Settings.GRACEFUL_TIMEOUT).plusSeconds(5));
+        dirty.close(); // the dirty workers last, once no handler is left to call them; waits for them
     }
 
     /** Stops quickly, closing every connection now; returns when the server has stopped. */
@@ -113,6 +127,7 @@ public final class RunningServer implements AutoCloseable {
     public void close() {
         arbiter.stopQuickly();
         awaitUninterruptibly(Duration.ofSeconds(30));
+        dirty.close();
     }
 
     /** Waits until the server has stopped; false if {@code timeout} elapsed first. */

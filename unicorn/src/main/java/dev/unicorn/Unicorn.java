@@ -1,26 +1,38 @@
 package dev.unicorn;
 
+import dev.unicorn.config.CertReqs;
 import dev.unicorn.config.Config;
 import dev.unicorn.config.ConfigException;
+import dev.unicorn.config.HttpProtocol;
 import dev.unicorn.config.Settings;
 import dev.unicorn.config.WorkerModelKind;
+import dev.unicorn.dirty.DirtyClient;
+import dev.unicorn.dirty.DirtyHooks;
+import dev.unicorn.dirty.DirtyPool;
 import dev.unicorn.http.AsyncHttpApp;
 import dev.unicorn.http.HttpApp;
 import dev.unicorn.http1.HeaderMapPolicy;
 import dev.unicorn.http1.ProxyProtocolMode;
 import dev.unicorn.net.BindAddress;
 import dev.unicorn.net.Listener;
+import dev.unicorn.servlet.ServletApp;
+import dev.unicorn.tls.TlsContext;
 import dev.unicorn.workers.Arbiter;
 import dev.unicorn.workers.ServerHooks;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP server for one application, configured with builder methods and started with
@@ -44,15 +56,45 @@ import java.util.function.Supplier;
  */
 public final class Unicorn {
     /** Gives an {@link HttpApp} or an {@link AsyncHttpApp}; the arbiter checks it against the worker model. */
+    /** What TLS connections can be served with on every worker model today (the HTTP/2 module will add h2). */
+    private static final Set<HttpProtocol> TLS_SERVABLE = EnumSet.of(HttpProtocol.H1);
+
     private final Supplier<?> appFactory;
     private final Config.Builder config = Config.builder();
     private boolean externalConfig = true;
+    private Supplier<SSLContext> sslContext;
     private ServerHooks hooks = ServerHooks.NONE;
+    private final DirtyPool dirty = new DirtyPool();
 
     /** A server for {@code app}, with default settings. */
     public Unicorn(HttpApp app) {
         Objects.requireNonNull(app, "app");
         this.appFactory = () -> app;
+    }
+
+    /**
+     * A server for one servlet, mapped as the default servlet ({@code /}) of a root context:
+     * see {@link ServletApp#of(Servlet)}. The servlet is initialised when the server starts.
+     */
+    public Unicorn(Servlet servlet) {
+        this(ServletApp.of(Objects.requireNonNull(servlet, "servlet")));
+    }
+
+    /**
+     * A server for a servlet application. {@link #start()} starts it first (initializers,
+     * listeners, filters, load-on-startup servlets) and fails if it fails; a reload keeps the
+     * same started application. Stop it with {@link ServletApp#stop()} after the server stopped.
+     */
+    public Unicorn(ServletApp app) {
+        Objects.requireNonNull(app, "app");
+        this.appFactory = () -> {
+            try {
+                app.start();
+            } catch (ServletException e) {
+                throw new IllegalStateException("the servlet application failed to start: " + e.getMessage(), e);
+            }
+            return app;
+        };
     }
 
     /**
@@ -268,6 +310,71 @@ public final class Unicorn {
         return this;
     }
 
+    /** PEM file with the server certificate chain; with {@link #keyfile(String)} every TCP listener speaks TLS. */
+    public Unicorn certfile(String path) {
+        config.set(Settings.CERTFILE, path);
+        return this;
+    }
+
+    /** PEM file with the private key of the certificate (PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1). */
+    public Unicorn keyfile(String path) {
+        config.set(Settings.KEYFILE, path);
+        return this;
+    }
+
+    /** Password of an encrypted ({@code ENCRYPTED PRIVATE KEY}) key file. */
+    public Unicorn keyPassword(String password) {
+        config.set(Settings.KEY_PASSWORD, password);
+        return this;
+    }
+
+    /** PEM file with the CAs client certificates must chain to. */
+    public Unicorn caCerts(String path) {
+        config.set(Settings.CA_CERTS, path);
+        return this;
+    }
+
+    /** Whether TLS clients must present a certificate. */
+    public Unicorn certReqs(CertReqs reqs) {
+        config.set(Settings.CERT_REQS, reqs);
+        return this;
+    }
+
+    /** TLS versions accepted, e.g. {@code "TLSv1.3", "TLSv1.2"}. */
+    public Unicorn tlsProtocols(String... protocols) {
+        config.set(Settings.TLS_PROTOCOLS, List.of(protocols));
+        return this;
+    }
+
+    /** Cipher suites accepted (JSSE names); none given means the JDK's strong defaults. */
+    public Unicorn ciphers(String... suites) {
+        config.set(Settings.CIPHERS, List.of(suites));
+        return this;
+    }
+
+    /** Time a client has to complete the TLS handshake. */
+    public Unicorn tlsHandshakeTimeout(Duration timeout) {
+        config.set(Settings.TLS_HANDSHAKE_TIMEOUT, timeout);
+        return this;
+    }
+
+    /** Protocols offered by ALPN on TLS listeners, in order of preference. */
+    public Unicorn httpProtocols(HttpProtocol... protocols) {
+        config.set(Settings.HTTP_PROTOCOLS, List.of(protocols));
+        return this;
+    }
+
+    /**
+     * Serves TLS with the application's own {@link SSLContext} (its keys and trust) instead of
+     * {@code certfile}/{@code keyfile}; called once by {@link #start()}. {@code tlsProtocols},
+     * {@code ciphers}, {@code certReqs}, {@code tlsHandshakeTimeout} and {@code httpProtocols}
+     * still apply. Code only: there is no property or environment form. {@code null} removes it.
+     */
+    public Unicorn sslContext(Supplier<SSLContext> supplier) {
+        this.sslContext = supplier;
+        return this;
+    }
+
     /** The access-log format, in gunicorn's atom syntax. */
     public Unicorn accessLogFormat(String format) {
         config.set(Settings.ACCESS_LOG_FORMAT, format);
@@ -298,6 +405,60 @@ public final class Unicorn {
         return this;
     }
 
+    /** Dirty apps to host ({@code com.example.Resize} or {@code com.example.Resize:2}); see {@code docs/dirty.md}. */
+    public Unicorn dirtyApps(String... specs) {
+        config.set(Settings.DIRTY_APPS, List.of(specs));
+        return this;
+    }
+
+    /** Number of dirty worker JVMs. */
+    public Unicorn dirtyWorkers(int workers) {
+        config.set(Settings.DIRTY_WORKERS, workers);
+        return this;
+    }
+
+    /** Calls run at once per dirty worker. */
+    public Unicorn dirtyThreads(int threads) {
+        config.set(Settings.DIRTY_THREADS, threads);
+        return this;
+    }
+
+    /** Longest dirty call; its worker is replaced past it (0 = none). */
+    public Unicorn dirtyTimeout(Duration timeout) {
+        config.set(Settings.DIRTY_TIMEOUT, timeout);
+        return this;
+    }
+
+    /** Time a stopping dirty worker has to finish its calls. */
+    public Unicorn dirtyGracefulTimeout(Duration timeout) {
+        config.set(Settings.DIRTY_GRACEFUL_TIMEOUT, timeout);
+        return this;
+    }
+
+    /** Maximum heap of each dirty worker JVM in bytes (-1 = the JVM's default). */
+    public Unicorn dirtyHeap(long bytes) {
+        config.set(Settings.DIRTY_HEAP, bytes);
+        return this;
+    }
+
+    /** Run the dirty apps in this JVM instead of child JVMs. */
+    public Unicorn dirtyInProcess(boolean inProcess) {
+        config.set(Settings.DIRTY_IN_PROCESS, inProcess);
+        return this;
+    }
+
+    /**
+     * The client of this server's dirty apps, to hand to the application before {@link #start()}
+     * (for example from the constructor of a class that owns its {@code Unicorn}); its calls
+     * fail with a {@code DirtyException} until the server has started them, and after it stopped.
+     * The same as {@link RunningServer#dirty()}{@code .client()}. The pool belongs to one
+     * running server at a time: starting a second server from this description while the first
+     * runs with {@code dirtyApps} fails.
+     */
+    public DirtyClient dirtyClient() {
+        return dirty.client();
+    }
+
     /**
      * Validates the settings, binds every address and starts the workers.
      *
@@ -309,21 +470,62 @@ public final class Unicorn {
             config.environment(System.getenv()).systemProperties(System.getProperties());
         }
         Config resolved = config.build();
+        TlsContext tls = TlsContext.create(resolved, sslContext, TLS_SERVABLE);
         hooks.onStarting();
         List<Listener> listeners = new ArrayList<>();
+        boolean dirtyStarted = false;
         try {
             for (BindAddress address : resolved.get(Settings.BIND)) {
-                listeners.add(Listener.bind(address, resolved.get(Settings.BACKLOG)));
+                listeners.add(Listener.bind(address, resolved.get(Settings.BACKLOG), tls));
             }
+            startDirty(resolved);
+            dirtyStarted = true;
             Arbiter arbiter = new Arbiter(resolved, appFactory, hooks, listeners);
             arbiter.start();
-            return new RunningServer(arbiter, listeners, resolved, controls(arbiter, resolved));
+            Runnable controls = controls(arbiter, resolved);
+            return new RunningServer(arbiter, listeners, resolved, dirty, () -> {
+                controls.run();
+                dirty.close(); // after the HTTP workers: no handler is left to call it
+            });
         } catch (IOException e) {
             closeAll(listeners);
+            if (dirtyStarted) {
+                dirty.close();
+            }
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             closeAll(listeners);
+            if (dirtyStarted) {
+                dirty.close();
+            }
             throw e;
+        }
+    }
+
+    /** Starts the dirty apps before the HTTP workers (gunicorn's order), when {@code dirtyApps} is set. */
+    private void startDirty(Config resolved) throws IOException {
+        ServerHooks h = hooks;
+        try {
+            dirty.start(resolved, new DirtyHooks() {
+                @Override
+                public void onDirtyStarting() {
+                    h.onDirtyStarting();
+                }
+
+                @Override
+                public void dirtyWorkerInit(int workerId, long pid, List<String> apps) {
+                    h.dirtyWorkerInit(workerId, pid, apps);
+                }
+
+                @Override
+                public void dirtyWorkerExit(int workerId, long pid, int exitCode) {
+                    h.dirtyWorkerExit(workerId, pid, exitCode);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("a dirty app failed to start: " + e, e);
         }
     }
 

@@ -56,7 +56,11 @@ public final class Config {
     }
 
     private <T> String formatted(Setting<T> setting) {
-        return setting.format(get(setting));
+        T value = get(setting);
+        if (SettingType.SECRET.equals(setting.typeName()) && !"".equals(value)) {
+            return "(set, not shown)";
+        }
+        return setting.format(value);
     }
 
     /** Same as {@link #describe()}. */

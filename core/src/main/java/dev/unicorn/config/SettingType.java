@@ -312,16 +312,7 @@ record SettingType<T>(
     static SettingType<List<String>> headerNameList(boolean allowStar) {
         return new SettingType<>("list of header names", List.class,
                 "comma-separated header field names (tokens)" + (allowStar ? " or *" : "") + "; empty = none",
-                text -> {
-                    List<String> out = new ArrayList<>();
-                    if (text.isBlank()) {
-                        return out;
-                    }
-                    for (String part : text.split(",", -1)) {
-                        out.add(part.strip());
-                    }
-                    return out;
-                },
+                SettingType::splitList,
                 value -> String.join(",", value),
                 value -> {
                     for (String name : value) {
@@ -378,6 +369,116 @@ record SettingType<T>(
                     }
                     return value;
                 });
+    }
+
+    /** A file path; empty = none. Whether the file exists and what it holds is checked at start. */
+    static SettingType<String> path() {
+        return new SettingType<>("path", String.class,
+                "a file path without control characters (empty = none)",
+                text -> text.strip(),
+                text -> text,
+                value -> {
+                    for (int i = 0; i < value.length(); i++) {
+                        if (value.charAt(i) < 0x20 || value.charAt(i) == 0x7f) {
+                            throw new IllegalArgumentException();
+                        }
+                    }
+                    return value;
+                });
+    }
+
+    /** A secret string (a password): taken as given, never printed by {@link Config#describe()}. */
+    static SettingType<String> secret() {
+        return new SettingType<>(SECRET, String.class, "any string (empty = none)",
+                text -> text, text -> text, value -> value);
+    }
+
+    /** The type name of {@link #secret()} settings. */
+    static final String SECRET = "secret";
+
+    /**
+     * A comma-separated list of at least one of {@code choices} (compared case-sensitively, as
+     * JSSE names them), without duplicates, in the given order.
+     */
+    static SettingType<List<String>> choiceList(List<String> choices) {
+        return new SettingType<>("list", List.class,
+                "a comma-separated list of one or more of " + String.join(", ", choices),
+                SettingType::splitList,
+                value -> String.join(",", value),
+                value -> {
+                    if (value.isEmpty()) {
+                        throw new IllegalArgumentException("empty list");
+                    }
+                    for (String v : value) {
+                        if (!choices.contains(v)) {
+                            throw new IllegalArgumentException("unknown \"" + v + "\"");
+                        }
+                    }
+                    checkNoDuplicates(value);
+                    return List.copyOf(value);
+                });
+    }
+
+    /** A comma-separated list of names of characters A-Z a-z 0-9 _ (cipher suites); empty = the default. */
+    static SettingType<List<String>> nameList(String emptyMeans) {
+        return new SettingType<>("list", List.class,
+                "a comma-separated list of names of A-Z a-z 0-9 _ characters (empty = " + emptyMeans + ")",
+                SettingType::splitList,
+                value -> String.join(",", value),
+                value -> {
+                    for (String v : value) {
+                        if (v.isEmpty() || !v.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+                                || (c >= '0' && c <= '9') || c == '_')) {
+                            throw new IllegalArgumentException("invalid name \"" + v + "\"");
+                        }
+                    }
+                    checkNoDuplicates(value);
+                    return List.copyOf(value);
+                });
+    }
+
+    /** A comma-separated list of at least one constant of {@code type}, lower case, without duplicates, in order. */
+    static <E extends Enum<E>> SettingType<List<E>> enumList(Class<E> type) {
+        SettingType<E> one = enumeration(type, Map.of());
+        return new SettingType<>("list of " + type.getSimpleName(), List.class,
+                "a comma-separated list of " + one.accepted().replaceFirst("^one of ", "one or more of ")
+                        + ", in order of preference, without duplicates",
+                text -> {
+                    List<E> out = new ArrayList<>();
+                    for (String part : splitList(text)) {
+                        out.add(one.parser().apply(part));
+                    }
+                    return out;
+                },
+                value -> join(value, SettingType::lower),
+                value -> {
+                    if (value.isEmpty()) {
+                        throw new IllegalArgumentException("empty list");
+                    }
+                    checkNoDuplicates(value);
+                    return List.copyOf(value);
+                });
+    }
+
+    /** The comma-separated parts of {@code text}, stripped; none for a blank text. */
+    private static List<String> splitList(String text) {
+        List<String> out = new ArrayList<>();
+        if (text.isBlank()) {
+            return out;
+        }
+        for (String part : text.split(",", -1)) {
+            out.add(part.strip());
+        }
+        return out;
+    }
+
+    private static void checkNoDuplicates(List<?> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (values.indexOf(values.get(i)) != i) {
+                Object v = values.get(i);
+                throw new IllegalArgumentException("\"" + (v instanceof Enum<?> e ? lower(e) : v) + "\" appears twice");
+            }
+        }
     }
 
     private static boolean isBlank(char c) {

@@ -168,6 +168,49 @@ public final class Settings {
             SettingType.enumeration(ProxyProtocolMode.class, proxyProtocolAliases()), ProxyProtocolMode.OFF,
             "Whether connections start with a PROXY protocol header: off, v1 (text), v2 (binary) or auto (either, optional).");
 
+    // --- TLS
+
+    /** Server certificate chain (gunicorn {@code certfile}). */
+    public static final Setting<String> CERTFILE = new Setting<>("certfile", SettingType.path(), "",
+            "PEM file with the server certificate first, then its intermediates; set with keyfile, it makes every TCP listener TLS (Unix sockets stay plain).");
+
+    /** Server private key (gunicorn {@code keyfile}). */
+    public static final Setting<String> KEYFILE = new Setting<>("keyfile", SettingType.path(), "",
+            "PEM file with the private key of certfile: PKCS#8 (PRIVATE KEY, or ENCRYPTED PRIVATE KEY with keyPassword), PKCS#1 (RSA PRIVATE KEY) or SEC1 (EC PRIVATE KEY); RSA or EC.");
+
+    /** Password of an encrypted key (gunicorn has none: Python prompts). */
+    public static final Setting<String> KEY_PASSWORD = new Setting<>("keyPassword", SettingType.secret(), "",
+            "Password of an ENCRYPTED PRIVATE KEY in keyfile; required for one, refused for an unencrypted key. Never shown by describe().");
+
+    /** Trusted CAs for client certificates (gunicorn {@code ca_certs}). */
+    public static final Setting<String> CA_CERTS = new Setting<>("caCerts", SettingType.path(), "",
+            "PEM file with the CA certificates client certificates must chain to; required when certReqs is optional or required.");
+
+    /** Client certificate requirement (gunicorn {@code cert_reqs}). */
+    public static final Setting<CertReqs> CERT_REQS = new Setting<>("certReqs",
+            SettingType.enumeration(CertReqs.class, certReqsAliases()), CertReqs.NONE,
+            "Whether clients must present a certificate trusted by caCerts: none, optional (asked for, not required) or required (the handshake fails without one).");
+
+    /** Enabled TLS versions (gunicorn {@code ssl_version}, as a list). */
+    public static final Setting<List<String>> TLS_PROTOCOLS = new Setting<>("tlsProtocols",
+            SettingType.choiceList(List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1")), List.of("TLSv1.3", "TLSv1.2"),
+            "TLS versions a TLS listener accepts; older ones are refused in the handshake. TLSv1.1 and TLSv1 are weak and usually disabled by the JDK itself (jdk.tls.disabledAlgorithms).");
+
+    /** Enabled cipher suites (gunicorn {@code ciphers}). */
+    public static final Setting<List<String>> CIPHERS = new Setting<>("ciphers",
+            SettingType.nameList("the JDK's default suites without weak ones: only forward-secret AEAD suites"), List.of(),
+            "Cipher suites a TLS listener accepts, JSSE names (TLS_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ...); a name the JDK does not support fails start().");
+
+    /** Time a client has to complete the TLS handshake. */
+    public static final Setting<Duration> TLS_HANDSHAKE_TIMEOUT = new Setting<>("tlsHandshakeTimeout",
+            SettingType.duration(), Duration.ofSeconds(10),
+            "A TLS connection whose handshake is not complete after this long is closed; 0 disables it (then only the first-byte timeout applies until the client's first message).");
+
+    /** ALPN protocols in order of preference (gunicorn {@code http_protocols}). */
+    public static final Setting<List<HttpProtocol>> HTTP_PROTOCOLS = new Setting<>("httpProtocols",
+            SettingType.enumList(HttpProtocol.class), List.of(HttpProtocol.H1),
+            "Protocols offered by ALPN on TLS listeners, in order of preference (h2,h1); a protocol is selected only if the server can serve it on the worker model (today h1 only), and a client offering none of them is refused.");
+
     // --- Logging and naming
 
     /** Access log line format (gunicorn {@code access_log_format}). */
@@ -194,6 +237,69 @@ public final class Settings {
     public static final Setting<Boolean> JMX = new Setting<>("jmx", SettingType.bool(), false,
             "Register a JMX MXBean dev.unicorn:type=Server,name=<name> with stats and scale, reload and shutdown operations.");
 
+    // --- Dirty arbiter (module unicorn-dirty-arbiter; docs/dirty.md)
+
+    /** Dirty apps and their allocation (gunicorn {@code dirty_apps}). */
+    public static final Setting<List<String>> DIRTY_APPS = new Setting<>("dirtyApps", dirtyAppList(), List.of(),
+            "Dirty apps to host, comma-separated: a DirtyApp class name, or name:N for an app that only N workers load (gunicorn's module:Class:N). Non-empty starts the dirty arbiter with the server.");
+
+    /** Number of dirty worker JVMs (gunicorn {@code dirty_workers}). */
+    public static final Setting<Integer> DIRTY_WORKERS = new Setting<>("dirtyWorkers", SettingType.integer(1, 256), 1,
+            "Number of dirty workers (child JVMs); an app limited to N workers is loaded by the first N. Unlike gunicorn, 0 is not accepted: dirtyApps alone decides whether the arbiter runs.");
+
+    /** Concurrent calls per dirty worker (gunicorn {@code dirty_threads}). */
+    public static final Setting<Integer> DIRTY_THREADS = new Setting<>("dirtyThreads", SettingType.integer(1, 1024), 1,
+            "Threads per dirty worker running calls; that many calls run at once per worker (many more may be in flight, queued in the worker).");
+
+    /** Longest dirty call (gunicorn {@code dirty_timeout}). */
+    public static final Setting<Duration> DIRTY_TIMEOUT = new Setting<>("dirtyTimeout", SettingType.duration(),
+            Duration.ofSeconds(300),
+            "A dirty call (or the wait for the next chunk of a stream) running longer fails with a timeout and its worker is killed and replaced; also the heartbeat limit of a worker and the default per-call timeout. 0 disables all three.");
+
+    /** Time for dirty workers to finish on stop or reload (gunicorn {@code dirty_graceful_timeout}). */
+    public static final Setting<Duration> DIRTY_GRACEFUL_TIMEOUT = new Setting<>("dirtyGracefulTimeout",
+            SettingType.duration(), Duration.ofSeconds(30),
+            "Time a stopping or retired dirty worker has to finish its calls before it is killed.");
+
+    /** Maximum heap of each dirty worker JVM. */
+    public static final Setting<Long> DIRTY_HEAP = new Setting<>("dirtyHeap", SettingType.byteLimit(), -1L,
+            "Maximum heap of each dirty worker JVM (-Xmx); unlimited (-1) leaves the JVM's default.");
+
+    /** Run dirty apps in this JVM instead of child JVMs. */
+    public static final Setting<Boolean> DIRTY_IN_PROCESS = new Setting<>("dirtyInProcess", SettingType.bool(), false,
+            "Run the dirty apps in this JVM on a bounded pool (dirtyWorkers x dirtyThreads threads, one instance per app) instead of child JVMs: same client API, no isolation; for tests and small deployments.");
+
+    /** A list of DirtyApp class names, each optionally followed by :N (1 to 256). */
+    private static SettingType<List<String>> dirtyAppList() {
+        java.util.regex.Pattern spec = java.util.regex.Pattern.compile(
+                "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*(:([1-9][0-9]{0,2}))?");
+        return new SettingType<>("list", List.class,
+                "a comma-separated list of class names, each optionally followed by :N with N from 1 to 256, without duplicates",
+                text -> {
+                    List<String> out = new java.util.ArrayList<>();
+                    for (String part : text.split(",", -1)) {
+                        if (!part.isBlank()) {
+                            out.add(part.strip());
+                        }
+                    }
+                    return out;
+                },
+                value -> String.join(",", value),
+                value -> {
+                    java.util.Set<String> names = new java.util.HashSet<>();
+                    for (String v : value) {
+                        java.util.regex.Matcher m = spec.matcher(v);
+                        if (!m.matches() || (m.group(3) != null && Integer.parseInt(m.group(3)) > 256)) {
+                            throw new IllegalArgumentException("invalid dirty app \"" + v + "\"");
+                        }
+                        if (!names.add(m.group(2) == null ? v : v.substring(0, v.length() - m.group(2).length()))) {
+                            throw new IllegalArgumentException("dirty app listed twice: \"" + v + "\"");
+                        }
+                    }
+                    return List.copyOf(value);
+                });
+    }
+
     private static final List<Setting<?>> ALL = List.of(
             BIND, BACKLOG, WORKERS, WORKER_MODEL, THREADS, WORKER_CONNECTIONS, TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER,
             GRACEFUL_TIMEOUT, KEEPALIVE,
@@ -201,7 +307,10 @@ public final class Settings {
             PERMIT_OBSOLETE_FOLDING, PERMIT_UNCONVENTIONAL_HTTP_METHOD, PERMIT_UNCONVENTIONAL_HTTP_VERSION,
             CASEFOLD_HTTP_METHOD, STRIP_HEADER_SPACES, REQUIRE_HOST_HEADER, HEADER_MAP,
             FORWARDED_ALLOW_IPS, PROXY_ALLOW_IPS, SECURE_SCHEME_HEADERS, FORWARDER_HEADERS, PROXY_PROTOCOL,
-            ACCESS_LOG_FORMAT, SERVER_HEADER, NAME, HANDLE_SIGNALS, JMX);
+            CERTFILE, KEYFILE, KEY_PASSWORD, CA_CERTS, CERT_REQS, TLS_PROTOCOLS, CIPHERS, TLS_HANDSHAKE_TIMEOUT,
+            HTTP_PROTOCOLS,
+            ACCESS_LOG_FORMAT, SERVER_HEADER, NAME, HANDLE_SIGNALS, JMX,
+            DIRTY_APPS, DIRTY_WORKERS, DIRTY_THREADS, DIRTY_TIMEOUT, DIRTY_GRACEFUL_TIMEOUT, DIRTY_HEAP, DIRTY_IN_PROCESS);
 
     /** Every setting, in declaration order. */
     public static List<Setting<?>> all() {
@@ -223,6 +332,14 @@ public final class Settings {
         m.put("X-FORWARDED-PROTOCOL", "ssl");
         m.put("X-FORWARDED-PROTO", "https");
         m.put("X-FORWARDED-SSL", "on");
+        return m;
+    }
+
+    private static Map<String, CertReqs> certReqsAliases() {
+        Map<String, CertReqs> m = new LinkedHashMap<>();
+        m.put("0", CertReqs.NONE);
+        m.put("1", CertReqs.OPTIONAL);
+        m.put("2", CertReqs.REQUIRED);
         return m;
     }
 

@@ -39,4 +39,13 @@ public interface RequestHead {
 
     /** {@code http} or {@code https} (TLS, or a trusted proxy's scheme header). */
     String scheme();
+
+    /**
+     * The TLS session of the connection the request arrived on (protocol, cipher suite, the
+     * client's certificates), or {@code null} when it was not TLS. A TLS-terminating proxy's
+     * session is not seen here; {@link #scheme()} reflects its scheme header.
+     */
+    default TlsSession tlsSession() {
+        return null;
+    }
 }

@@ -7,6 +7,7 @@ import dev.unicorn.http.BodyReader;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpRequest;
 import dev.unicorn.http.HttpVersion;
+import dev.unicorn.http.TlsSession;
 import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ServerContext;
 import java.io.IOException;
@@ -40,6 +41,9 @@ import org.slf4j.Logger;
  * take pending output); the worker's watchdog closes the channel when one passes and the loop
  * then calls {@link #sweep()}. Everything but the methods of the exchange handed to the
  * application runs on the loop thread; those marshal themselves onto it.
+ *
+ * <p>Another {@link RequestDecoder} can take the parser's place (the uWSGI codec), as for the
+ * blocking connection.
  */
 public final class Http1AsyncConnection {
     private static final Logger LOG = ServerContext.ERROR_LOG;
@@ -50,7 +54,10 @@ public final class Http1AsyncConnection {
     private final ConnectionControl control;
     private final SocketAddress peer;
     private final SocketAddress local;
-    private final Http1Parser parser;
+    /** The TLS session, or null on a plain connection. */
+    private final TlsSession tls;
+    private final RequestDecoder parser;
+    private final ResponseDialect dialect;
     private final Executor loop;
     private final Thread loopThread;
     private final Runnable onClosed;
@@ -78,9 +85,31 @@ public final class Http1AsyncConnection {
      * @param loop     runs tasks on the event loop that owns this connection (the exchange's
      *                 methods called from other threads go through it)
      * @param onClosed run on the loop once the connection closed
+     * @param tls      the TLS session of the channel (sets the default scheme {@code https}), or {@code null}
      */
     public Http1AsyncConnection(ServerContext ctx, SocketChannel channel, ConnectionControl control,
-                                SocketAddress peer, SocketAddress local, Executor loop, Runnable onClosed) {
+                                SocketAddress peer, SocketAddress local, Executor loop, Runnable onClosed,
+                                TlsSession tls) {
+        this(ctx, channel, control, peer, local, loop, onClosed, tls, RequestDecoder.HTTP_1_1);
+    }
+
+    /**
+     * A connection whose requests arrive in another protocol than HTTP/1.1.
+     *
+     * @param ctx      the server's shared state
+     * @param channel  a connected channel in non-blocking mode
+     * @param control  the worker's handle on this connection (wraps {@code channel})
+     * @param peer     the socket peer address
+     * @param local    the local address
+     * @param loop     runs tasks on the event loop that owns this connection
+     * @param onClosed run on the loop once the connection closed
+     * @param tls      the TLS session of the channel (sets the default scheme {@code https}), or {@code null}
+     * @param decoders makes the connection's request decoder ({@link RequestDecoder#HTTP_1_1} for HTTP/1.1)
+     */
+    public Http1AsyncConnection(ServerContext ctx, SocketChannel channel, ConnectionControl control,
+                                SocketAddress peer, SocketAddress local, Executor loop, Runnable onClosed,
+                                TlsSession tls, RequestDecoder.Factory decoders) {
+        this.tls = tls;
         this.ctx = ctx;
         this.channel = channel;
         this.control = control;
@@ -90,10 +119,8 @@ public final class Http1AsyncConnection {
         this.loopThread = Thread.currentThread();
         this.onClosed = onClosed;
         this.heads = new ResponseBuffers(ctx.responseBuffers());
-        this.parser = new Http1Parser(ctx.parserOptions(),
-                ctx.forwardedAllowIps().allowsPeer(peer),
-                ctx.proxyAllowIps().allowsPeer(peer),
-                "http");
+        this.parser = decoders.create(ctx, peer, tls != null);
+        this.dialect = parser.responseDialect();
     }
 
     /** Starts serving with {@code key}, the channel's registration on the loop's selector. Call on the loop. */
@@ -223,7 +250,8 @@ public final class Http1AsyncConnection {
             if (x.ended && !x.finished && output.isEmpty()) {
                 x.finished = true;
                 x.bookkeeping();
-                if (!(x.framing.keepAlive() && control.keepAliveAllowed()) || !x.mayDiscardRemainder()) {
+                // Persistence was decided and announced at commit; see Http1Connection.afterExchange.
+                if (!x.framing.keepAlive() || !x.mayDiscardRemainder()) {
                     closeAfterOutput = true;
                     continue;
                 }
@@ -644,6 +672,9 @@ public final class Http1AsyncConnection {
 
         final Http1Event.RequestHead head;
         final SocketAddress remote;
+        final SocketAddress reached;
+        /** The client waits for {@code 100 Continue} before its body, and the peer's dialect has interim responses. */
+        final boolean expectContinue;
         final long startNanos = System.nanoTime();
         final long startMillis = System.currentTimeMillis();
         final ResponseFraming framing;
@@ -675,8 +706,10 @@ public final class Http1AsyncConnection {
 
         Exchange(Http1Event.RequestHead head) {
             this.head = head;
-            this.remote = head.proxy() != null ? head.proxy().source() : peer;
-            this.framing = new ResponseFraming(ctx, head);
+            this.remote = Http1Connection.remoteAddress(head, peer);
+            this.reached = Http1Connection.localAddress(head, local);
+            this.expectContinue = head.expectContinue() && dialect.interimResponses(head.version());
+            this.framing = new ResponseFraming(ctx, dialect, head);
         }
 
         // --- RequestHead / HttpRequest
@@ -718,12 +751,17 @@ public final class Http1AsyncConnection {
 
         @Override
         public SocketAddress localAddress() {
-            return local;
+            return reached;
         }
 
         @Override
         public String scheme() {
             return head.scheme();
+        }
+
+        @Override
+        public TlsSession tlsSession() {
+            return tls;
         }
 
         @Override
@@ -773,7 +811,7 @@ public final class Http1AsyncConnection {
                 safely(() -> r.onError(new IOException("the exchange already ended")));
                 return;
             }
-            if (head.expectContinue() && hasBody() && !committed && !continueSent) {
+            if (expectContinue && hasBody() && !committed && !continueSent) {
                 continueSent = true;
                 enqueue(true, null, null, ByteBuffer.wrap(Http1Connection.CONTINUE));
             }
@@ -825,8 +863,8 @@ public final class Http1AsyncConnection {
             public void earlyHints(Headers hints) {
                 Headers copy = Headers.copyOf(hints);
                 onLoop(() -> {
-                    if (committed || dead || ended || !head.version().atLeast11()) {
-                        return;
+                    if (committed || dead || ended || !dialect.interimResponses(head.version())) {
+                        return; // an HTTP/1.0 client, or a gateway that would take the 103 as the response
                     }
                     ResponseBuffers.HeadWriter w = heads.head();
                     ResponseFraming.earlyHints(copy, w);
@@ -996,7 +1034,7 @@ public final class Http1AsyncConnection {
 
         /** True if the client waits for {@code 100 Continue} that was never sent. */
         boolean continuePending() {
-            return head.expectContinue() && hasBody() && !continueSent && !bodyDone;
+            return expectContinue && hasBody() && !continueSent && !bodyDone;
         }
 
         long unreadKnownLength() {

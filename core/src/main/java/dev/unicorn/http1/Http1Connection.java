@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
+import dev.unicorn.http.TlsSession;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,10 @@ import org.slf4j.Logger;
  * {@link Http1Parser}, runs the application for each request on the calling thread, writes
  * the response, and repeats while the connection may persist (keep-alive, pipelining). Used
  * by every worker model that gives a connection a thread of its own.
+ *
+ * <p>Another {@link RequestDecoder} can take the parser's place (the uWSGI codec): the
+ * connection then serves its requests the same way and answers in the decoder's
+ * {@link ResponseDialect}.
  *
  * <p>Every blocking read and write announces a deadline on the {@link ConnectionControl};
  * the owning worker closes the channel when it passes.
@@ -45,9 +50,11 @@ public final class Http1Connection {
     final ConnectionControl control;
     private final SocketAddress peer;
     private final SocketAddress local;
-    private final Http1Parser parser;
+    private final RequestDecoder parser;
     private final ByteBuffer[] gather = new ByteBuffer[3];
     final ResponseBuffers buffers;
+    /** The TLS session, or null on a plain connection. */
+    final TlsSession tls;
     /** The response rules, reused by each exchange in turn (one runs at a time). */
     final ResponseFraming framing;
     /** Guards writes, so that the worker's abort (another thread) and the application never interleave bytes. */
@@ -66,22 +73,45 @@ public final class Http1Connection {
      * @param control the worker's handle on this connection (wraps {@code channel})
      * @param peer    the socket peer address
      * @param local   the local address
-     * @param tls     whether the channel is TLS (sets the default scheme)
+     * @param tls     the TLS session of the channel (sets the default scheme {@code https}), or {@code null}
      */
     public Http1Connection(ServerContext ctx, ByteChannel channel, ConnectionControl control,
-                           SocketAddress peer, SocketAddress local, boolean tls) {
+                           SocketAddress peer, SocketAddress local, TlsSession tls) {
+        this(ctx, channel, control, peer, local, tls, RequestDecoder.HTTP_1_1);
+    }
+
+    /**
+     * A connection whose requests arrive in another protocol than HTTP/1.1.
+     *
+     * @param ctx      the server's shared state
+     * @param channel  a connected, blocking channel
+     * @param control  the worker's handle on this connection (wraps {@code channel})
+     * @param peer     the socket peer address
+     * @param local    the local address
+     * @param tls      the TLS session of the channel (sets the default scheme {@code https}), or {@code null}
+     * @param decoders makes the connection's request decoder ({@link RequestDecoder#HTTP_1_1} for HTTP/1.1)
+     */
+    public Http1Connection(ServerContext ctx, ByteChannel channel, ConnectionControl control,
+                           SocketAddress peer, SocketAddress local, TlsSession tls, RequestDecoder.Factory decoders) {
+        this.tls = tls;
         this.ctx = ctx;
         this.channel = channel;
         this.control = control;
         this.peer = peer;
         this.local = local;
         this.buffers = new ResponseBuffers(ctx.responseBuffers());
-        this.framing = new ResponseFraming(ctx);
-        this.parser = new Http1Parser(ctx.parserOptions(),
-                ctx.forwardedAllowIps().allowsPeer(peer),
-                ctx.proxyAllowIps().allowsPeer(peer),
-                tls ? "https" : "http");
+        this.parser = decoders.create(ctx, peer, tls != null);
+        this.framing = new ResponseFraming(ctx, parser.responseDialect());
         control.onAbort(this::abortExchange);
+    }
+
+    /**
+     * A connection whose TLS session is not known: {@code tls} only sets the default scheme.
+     * The workers pass the {@link TlsSession}; this form serves benchmarks and tests of plain connections.
+     */
+    public Http1Connection(ServerContext ctx, ByteChannel channel, ConnectionControl control,
+                           SocketAddress peer, SocketAddress local, boolean tls) {
+        this(ctx, channel, control, peer, local, tls ? new TlsSession("", "", "", java.util.List.of()) : null);
     }
 
     /** What {@link #serveUntilIdle()} left the connection as. */
@@ -167,6 +197,12 @@ public final class Http1Connection {
             flushDeferred();
             int n = channel.read(parser.receiveBuffer(parser.suggestedReadSize()));
             control.busyUntil(ConnectionControl.NONE);
+            if (n > 0 && control.isClosed()) {
+                // The worker closed the connection (a deadline, a stop) while this read waited; on a virtual
+                // thread the read can still return bytes that arrived meanwhile. Their request is not run:
+                // its response could not be sent.
+                throw new ClosedChannelException();
+            }
             if (n < 0) {
                 parser.receiveEof();
             } else {
@@ -189,8 +225,8 @@ public final class Http1Connection {
     private boolean exchange(Http1Event.RequestHead head) throws IOException {
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
-        SocketAddress remote = head.proxy() != null ? head.proxy().source() : peer;
-        Http1Request request = new Http1Request(this, head, remote, local);
+        SocketAddress remote = remoteAddress(head, peer);
+        Http1Request request = new Http1Request(this, head, remote, localAddress(head, local));
         Http1Response response = new Http1Response(this, head, request);
         request.response = response;
         Throwable failure = null;
@@ -216,6 +252,16 @@ public final class Http1Connection {
             buffers.releaseStaging();
             notifyFinished(request, response.status());
         }
+    }
+
+    /** The client: the one a trusted proxy (a PROXY header, a uWSGI peer) announced, else the socket peer. */
+    static SocketAddress remoteAddress(Http1Event.RequestHead head, SocketAddress peer) {
+        return head.proxy() != null && head.proxy().source() != null ? head.proxy().source() : peer;
+    }
+
+    /** The address the client reached: the one a trusted proxy announced, else the socket's own. */
+    static SocketAddress localAddress(Http1Event.RequestHead head, SocketAddress local) {
+        return head.proxy() != null && head.proxy().destination() != null ? head.proxy().destination() : local;
     }
 
     private void notifyStarted(Http1Request request) {
@@ -272,7 +318,10 @@ public final class Http1Connection {
             return false; // after commit: abort, the peer sees a truncated body
         }
         accessLog(head, request, response, startMillis, startNanos);
-        return response.keepAlive() && control.keepAliveAllowed() && request.discardRemainder();
+        // Whether the connection persists was decided, and announced, when the response was committed. A
+        // drain that began since answers the next request with Connection: close: closing now would fail the
+        // request a client sends at once on a connection it was told stays open.
+        return response.keepAlive() && request.discardRemainder();
     }
 
     private void accessLog(Http1Event.RequestHead head, Http1Request request, Http1Response response,
@@ -294,7 +343,7 @@ public final class Http1Connection {
         ServerContext.ACCESS_LOG.info(ctx.accessLogFormat().format(entry));
     }
 
-    /** Writes {@code 100 Continue}. */
+    /** Writes {@code 100 Continue} (the request's checks ask {@link ResponseFraming#interimResponses()} first). */
     void writeContinue() throws IOException {
         write(ByteBuffer.wrap(CONTINUE), null, null);
     }

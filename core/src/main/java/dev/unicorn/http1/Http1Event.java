@@ -6,7 +6,7 @@ import dev.unicorn.http.HttpVersion;
 import java.nio.ByteBuffer;
 
 /**
- * What {@link Http1Parser#next()} hands out. One request is a {@link RequestHead}, zero or
+ * What a {@link RequestDecoder} ({@link Http1Parser}, the uWSGI codec) hands out. One request is a {@link RequestHead}, zero or
  * more {@link Body} events and an {@link EndOfMessage}; {@link #NEED_DATA} asks for more
  * bytes, {@link ConnectionClosed} reports a clean end of the connection.
  */
@@ -34,7 +34,8 @@ public sealed interface Http1Event {
      * @param expectContinue whether the client waits for {@code 100 Continue} (HTTP/1.1 {@code Expect: 100-continue})
      * @param keepAlive      whether the request allows the connection to persist
      * @param scheme         {@code http} or {@code https}, after trusted secure-scheme headers
-     * @param proxy          what the connection's PROXY header announced, or null
+     * @param proxy          the client and the address it reached as a trusted proxy announced them
+     *                       (a PROXY header, a uWSGI packet's variables), or null
      */
     record RequestHead(String method, String target, String path, String query, String fragment,
                        HttpVersion version, Headers headers, long contentLength, boolean chunked,
@@ -44,7 +45,7 @@ public sealed interface Http1Event {
 
     /**
      * Some body bytes (de-chunked). The buffer is a read-only view of the parser's buffer,
-     * valid only until the next call to {@link Http1Parser#receive} or {@link Http1Parser#next};
+     * valid only until the next call to {@link RequestDecoder#receive} or {@link RequestDecoder#next};
      * never empty.
      *
      * @param data the bytes

@@ -6,14 +6,14 @@ import dev.unicorn.http.HttpVersion;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * A sans-I/O HTTP/1.1 request parser (RFC 9112): fed bytes with {@link #receive} and
+ * A sans-I/O HTTP/1.1 request parser (RFC 9112), the connections' default {@link RequestDecoder}
+ * (its input buffer is {@link ReceiveBuffer}'s): fed bytes with {@link #receive} and
  * {@link #receiveEof}, it hands out {@link Http1Event}s from {@link #next}. It never touches a
  * socket, a thread or a clock, and gives the same events whatever the split of the input.
  *
@@ -27,7 +27,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe: one parser per connection, driven by one thread at a time.
  */
-public final class Http1Parser {
+public final class Http1Parser extends ReceiveBuffer implements RequestDecoder {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte SP = ' ';
@@ -35,12 +35,8 @@ public final class Http1Parser {
     static final int MAX_CHUNK_LINE = 4096;
     /** Content-Length digits accepted: 18 always fit a long. */
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
-    private static final int INITIAL_BUFFER = 1024;
-    /** A buffer grown past this (a big head, a burst of pipelined requests) is released when empty. */
-    private static final int RETAINED_BUFFER = 8 * 1024;
     /** The most a single read asks for while a body streams. */
     private static final int BODY_READ = 16 * 1024;
-    private static final byte[] NO_BYTES = new byte[0];
     /** Read-only and empty, so it can be shared by every parser. */
     private static final Http1Event.EndOfMessage END_WITHOUT_TRAILERS =
             new Http1Event.EndOfMessage(new Headers().readOnly());
@@ -74,15 +70,9 @@ public final class Http1Parser {
     private final boolean forwardAll;
     private final String[] forwarderNames;
 
-    // input
-    private byte[] buf = NO_BYTES;
-    private ByteBuffer writeView;
-    private ByteBuffer view = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
-    private int start;
-    private int end;
+    // input (the bytes themselves are ReceiveBuffer's)
     /** Where the line scan resumes, so a line arriving in pieces is scanned once. */
     private int scanPos;
-    private boolean eof;
     private boolean failed;
     private State state;
 
@@ -147,52 +137,11 @@ public final class Http1Parser {
         this.state = options.proxyProtocol() == ProxyProtocolMode.OFF ? State.REQUEST_LINE : State.PROXY;
     }
 
-    /** Takes all remaining bytes of {@code data} (copied; {@code data} may be reused at once). */
-    public void receive(ByteBuffer data) {
-        if (eof) {
-            throw new IllegalStateException("bytes received after the end of the stream");
-        }
-        int n = data.remaining();
-        if (n == 0) {
-            return;
-        }
-        makeRoom(n);
-        data.get(buf, end, n);
-        end += n;
-    }
-
-    /** The peer closed its side of the connection: no more bytes will come. */
-    /**
-     * The alternative to {@link #receive(ByteBuffer)} that saves a copy: a writable view of
-     * the parser's own buffer with room for at least {@code want} bytes. Read into it (from a
-     * channel, say), then report the count with {@link #received(int)}; the view is valid until then.
-     */
-    public ByteBuffer receiveBuffer(int want) {
-        if (eof) {
-            throw new IllegalStateException("bytes received after the end of the stream");
-        }
-        makeRoom(Math.max(1, want));
-        ByteBuffer w = writeView;
-        if (w == null || w.array() != buf) {
-            w = ByteBuffer.wrap(buf);
-            writeView = w;
-        }
-        w.limit(buf.length).position(end);
-        return w;
-    }
-
-    /** {@code n} bytes were written into the view {@link #receiveBuffer(int)} returned. */
-    public void received(int n) {
-        if (n < 0 || end + n > buf.length) {
-            throw new IllegalArgumentException("received " + n + " bytes into " + (buf.length - end) + " bytes of room");
-        }
-        end += n;
-    }
-
     /**
      * How much it is worth reading next: a small read while a request head is expected (an
      * idle connection then holds a small buffer), up to {@link #BODY_READ} bytes while a body streams.
      */
+    @Override
     public int suggestedReadSize() {
         return switch (state) {
             case BODY -> (int) Math.min(BODY_READ, Math.max(INITIAL_BUFFER, remaining));
@@ -201,21 +150,13 @@ public final class Http1Parser {
         };
     }
 
-    public void receiveEof() {
-        eof = true;
-    }
-
-    /** True if bytes were received that no event has consumed yet (e.g. a pipelined request). */
-    public boolean hasBufferedData() {
-        return end > start;
-    }
-
     /**
      * The next event, or {@link Http1Event#NEED_DATA}.
      *
      * @throws BadRequestException the input is not acceptable; the parser is dead afterwards
      * @throws IllegalStateException the parser already failed
      */
+    @Override
     public Http1Event next() throws BadRequestException {
         if (failed) {
             throw new IllegalStateException("the parser already rejected this connection's input");
@@ -254,24 +195,9 @@ public final class Http1Parser {
 
     // ---------------------------------------------------------------- buffer
 
-    private void makeRoom(int n) {
-        int live = end - start;
-        if (end + n <= buf.length) {
-            return;
-        }
-        byte[] target = buf;
-        if (live + n > buf.length) {
-            int cap = Math.max(Math.max(INITIAL_BUFFER, buf.length * 2), live + n);
-            target = new byte[cap];
-        }
-        System.arraycopy(buf, start, target, 0, live);
-        scanPos = Math.max(scanPos - start, 0);
-        start = 0;
-        end = live;
-        if (target != buf) {
-            buf = target;
-            view = ByteBuffer.wrap(buf).asReadOnlyBuffer();
-        }
+    @Override
+    protected void compacted(int shift) {
+        scanPos = Math.max(scanPos - shift, 0);
     }
 
     // Messages built once: scanLine takes its message eagerly, and it runs for every line.
@@ -885,8 +811,7 @@ public final class Http1Parser {
             return needBodyData();
         }
         int n = (int) Math.min(avail, remaining);
-        Http1Event.Body body = new Http1Event.Body(view.slice(start, n));
-        start += n;
+        Http1Event.Body body = new Http1Event.Body(take(n));
         remaining -= n;
         if (remaining == 0) {
             state = after;
@@ -946,11 +871,7 @@ public final class Http1Parser {
 
     /** Forgets the message just parsed; the next bytes start a request. */
     private void endMessage() {
-        if (start == end && buf.length > RETAINED_BUFFER) {
-            buf = NO_BYTES;
-            view = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
-            start = 0;
-            end = 0;
+        if (releaseLargeBuffer()) {
             scanPos = 0;
         }
         state = State.REQUEST_LINE;

@@ -18,6 +18,8 @@ final class Http1Request implements HttpRequest {
     private final SocketAddress remote;
     private final SocketAddress local;
     private final Body body = new Body();
+    /** The client waits for {@code 100 Continue} before its body, and the peer's dialect has interim responses. */
+    private final boolean expectContinue;
     Http1Response response;
 
     private Headers trailers = NO_TRAILERS;
@@ -33,6 +35,7 @@ final class Http1Request implements HttpRequest {
         this.head = head;
         this.remote = remote;
         this.local = local;
+        this.expectContinue = head.expectContinue() && connection.framing.dialect().interimResponses(head.version());
     }
 
     @Override
@@ -90,6 +93,11 @@ final class Http1Request implements HttpRequest {
         return head.scheme();
     }
 
+    @Override
+    public dev.unicorn.http.TlsSession tlsSession() {
+        return connection.tls;
+    }
+
     /** The body failure the codec reported, if any. */
     BadRequestException bodyError() {
         return bodyError;
@@ -101,7 +109,7 @@ final class Http1Request implements HttpRequest {
 
     /** True if the client waits for {@code 100 Continue} that was never sent: its body may or may not follow. */
     boolean continuePending() {
-        return head.expectContinue() && hasBody() && !continueSent && !done;
+        return expectContinue && hasBody() && !continueSent && !done;
     }
 
     /** Bytes of a Content-Length body not read yet; -1 when unknown (chunked). */
@@ -143,7 +151,7 @@ final class Http1Request implements HttpRequest {
     private void fill() throws IOException {
         if (!continueChecked) {
             continueChecked = true;
-            if (head.expectContinue() && hasBody() && !response.isCommitted()) {
+            if (expectContinue && hasBody() && !response.isCommitted()) {
                 connection.writeContinue();
                 continueSent = true;
             }

@@ -79,8 +79,8 @@ final class Http1Response implements HttpResponse {
 
     @Override
     public void earlyHints(Headers hints) throws IOException {
-        if (committed || !head.version().atLeast11()) {
-            return;
+        if (committed || !framing.dialect().interimResponses(head.version())) {
+            return; // an HTTP/1.0 client, or a gateway that would take the 103 as the response
         }
         ResponseBuffers.HeadWriter w = buffers.head();
         ResponseFraming.earlyHints(hints, w);

@@ -13,6 +13,11 @@ import java.nio.charset.StandardCharsets;
  * §6.4.1), the keep-alive decision, encoding the head, admitting body bytes under the
  * framing, chunk tails with trailers, and the server's own error answers. One instance per
  * response; it keeps the decision and counts the body bytes.
+ *
+ * <p>The {@link ResponseDialect} is the connection's decoder's: in
+ * {@link ResponseDialect#CLOSE_DELIMITED} a body of unknown length is delimited by closing the
+ * connection instead of chunked, trailers are dropped and no interim response is sent, whatever
+ * the request's version (which the application still sees as it was).
  */
 final class ResponseFraming {
     static final byte[] CRLF = {'\r', '\n'};
@@ -25,6 +30,7 @@ final class ResponseFraming {
     enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
 
     private final ServerContext ctx;
+    private final ResponseDialect dialect;
     private Http1Event.RequestHead head;
     private Framing framing;
     private long contentLength = -1;
@@ -34,9 +40,9 @@ final class ResponseFraming {
     /** Body bytes the framing did not let through. */
     private long dropped;
 
-    /** Rules for one response to {@code head}. */
-    ResponseFraming(ServerContext ctx, Http1Event.RequestHead head) {
-        this(ctx);
+    /** Rules for one response to {@code head}, in {@code dialect}. */
+    ResponseFraming(ServerContext ctx, ResponseDialect dialect, Http1Event.RequestHead head) {
+        this(ctx, dialect);
         begin(head);
     }
 
@@ -44,8 +50,14 @@ final class ResponseFraming {
      * Rules a blocking connection reuses for its responses one after another (it never has two
      * under way); call {@link #begin} per response.
      */
-    ResponseFraming(ServerContext ctx) {
+    ResponseFraming(ServerContext ctx, ResponseDialect dialect) {
         this.ctx = ctx;
+        this.dialect = dialect;
+    }
+
+    /** What the peer understands of a response. */
+    ResponseDialect dialect() {
+        return dialect;
     }
 
     /** Starts over for the response to {@code head}. */
@@ -84,7 +96,7 @@ final class ResponseFraming {
      *
      * @param completeLength the whole body's length when the application is done (a
      *                       Content-Length can replace chunking), else -1
-     * @param hasTrailers    the application set trailers (they need chunking)
+     * @param hasTrailers    the application set trailers (they need chunking; dropped in a dialect without it)
      * @param persistAllowed the connection's own conditions for keep-alive hold (the worker
      *                       allows it, no 100-continue is pending, the unread body is small)
      * @throws IllegalStateException on status 101 or an invalid field: the application's fault
@@ -113,19 +125,22 @@ final class ResponseFraming {
             headers.remove("Content-Length");
             contentLength = -1;
         }
+        boolean chunking = dialect.chunking(head.version());
         boolean addLength = false;
         if (HttpStatus.omitsBody(head.method(), status)) {
             framing = Framing.NONE;
         } else if (contentLength >= 0) {
             framing = Framing.LENGTH;
-        } else if (completeLength >= 0 && !hasTrailers) {
+        } else if (completeLength >= 0 && !(hasTrailers && dialect == ResponseDialect.HTTP_1_1)) {
+            // Trailers ask for chunking where the dialect has it (an HTTP/1.0 client then gets the close);
+            // a gateway never gets them, so a complete body keeps its Content-Length and the connection.
             framing = Framing.LENGTH;
             contentLength = completeLength;
             addLength = true;
-        } else if (head.version().atLeast11()) {
+        } else if (chunking) {
             framing = Framing.CHUNKED;
         } else {
-            framing = Framing.CLOSE;
+            framing = Framing.CLOSE; // an HTTP/1.0 client, or a peer that decodes no chunking
         }
         keepAlive = head.keepAlive()
                 && ctx.keepaliveNanos() > 0
@@ -147,7 +162,8 @@ final class ResponseFraming {
         }
         if (!keepAlive) {
             w.field("Connection", "close");
-        } else if (!head.version().atLeast11()) {
+        } else if (!head.version().atLeast11() && dialect == ResponseDialect.HTTP_1_1) {
+            // An HTTP/1.0 client closes unless told otherwise; a gateway reads our HTTP/1.1 status line.
             w.field("Connection", "keep-alive");
         }
         w.end();

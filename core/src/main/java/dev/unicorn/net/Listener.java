@@ -1,5 +1,6 @@
 package dev.unicorn.net;
 
+import dev.unicorn.tls.TlsContext;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +23,13 @@ public final class Listener implements Closeable {
     private final BindAddress address;
     private final ServerSocketChannel channel;
     private final SocketAddress localAddress;
+    private final TlsContext tls;
 
-    private Listener(BindAddress address, ServerSocketChannel channel) throws IOException {
+    private Listener(BindAddress address, ServerSocketChannel channel, TlsContext tls) throws IOException {
         this.address = address;
         this.channel = channel;
         this.localAddress = channel.getLocalAddress();
+        this.tls = tls;
     }
 
     /**
@@ -35,6 +38,18 @@ public final class Listener implements Closeable {
      * @throws UncheckedIOException naming the address when it cannot be bound
      */
     public static Listener bind(BindAddress address, int backlog) {
+        return bind(address, backlog, null);
+    }
+
+    /**
+     * Binds {@code address} with the given listen backlog; connections accepted on a TCP
+     * address speak TLS set up by {@code tls} (a Unix domain socket stays plain: its peers are
+     * local and trusted as such).
+     *
+     * @param tls the server's TLS set-up, or {@code null} for plain connections
+     * @throws UncheckedIOException naming the address when it cannot be bound
+     */
+    public static Listener bind(BindAddress address, int backlog, TlsContext tls) {
         ServerSocketChannel channel = null;
         try {
             if (address instanceof BindAddress.Unix unix) {
@@ -51,7 +66,7 @@ public final class Listener implements Closeable {
                 channel.bind(target, backlog);
             }
             channel.configureBlocking(false);
-            return new Listener(address, channel);
+            return new Listener(address, channel, address instanceof BindAddress.Unix ? null : tls);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 try {
@@ -92,6 +107,11 @@ public final class Listener implements Closeable {
         return channel;
     }
 
+    /** The TLS set-up of this listener's connections, or {@code null} when they are plain. */
+    public TlsContext tls() {
+        return tls;
+    }
+
     /** True for a Unix domain socket. */
     public boolean isUnix() {
         return address instanceof BindAddress.Unix;
@@ -110,7 +130,7 @@ public final class Listener implements Closeable {
     public String toString() {
         if (localAddress instanceof InetSocketAddress inet) {
             String host = inet.getAddress().getHostAddress();
-            return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+            return (tls != null ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         return address.toString();
     }

@@ -184,6 +184,13 @@ class ConfigTest {
     }
 
     @Test
+    void describeNeverShowsTheKeyPassword() {
+        assertThat(Config.builder().set("keyPassword", "s3cret").build().describe())
+                .contains("\nkeyPassword = (set, not shown)\n").doesNotContain("s3cret");
+        assertThat(Config.defaults().describe()).contains("\nkeyPassword = \n");
+    }
+
+    @Test
     void describeListsEveryValueInDeclarationOrder() {
         String described = Config.builder().set(Settings.WORKERS, 3).set(Settings.BIND, List.of(
                 BindAddress.parse("[::1]:81"))).build().describe();

@@ -54,11 +54,27 @@ class SettingsTest {
                 Arguments.of(Settings.SECURE_SCHEME_HEADERS, secure),
                 Arguments.of(Settings.FORWARDER_HEADERS, List.of("SCRIPT_NAME", "PATH_INFO")),
                 Arguments.of(Settings.PROXY_PROTOCOL, ProxyProtocolMode.OFF),
+                Arguments.of(Settings.CERTFILE, ""),
+                Arguments.of(Settings.KEYFILE, ""),
+                Arguments.of(Settings.KEY_PASSWORD, ""),
+                Arguments.of(Settings.CA_CERTS, ""),
+                Arguments.of(Settings.CERT_REQS, CertReqs.NONE),
+                Arguments.of(Settings.TLS_PROTOCOLS, List.of("TLSv1.3", "TLSv1.2")),
+                Arguments.of(Settings.CIPHERS, List.of()),
+                Arguments.of(Settings.TLS_HANDSHAKE_TIMEOUT, Duration.ofSeconds(10)),
+                Arguments.of(Settings.HTTP_PROTOCOLS, List.of(HttpProtocol.H1)),
                 Arguments.of(Settings.ACCESS_LOG_FORMAT, "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\""),
                 Arguments.of(Settings.SERVER_HEADER, "unicorn"),
                 Arguments.of(Settings.NAME, "unicorn"),
                 Arguments.of(Settings.HANDLE_SIGNALS, false),
-                Arguments.of(Settings.JMX, false));
+                Arguments.of(Settings.JMX, false),
+                Arguments.of(Settings.DIRTY_APPS, List.of()),
+                Arguments.of(Settings.DIRTY_WORKERS, 1),
+                Arguments.of(Settings.DIRTY_THREADS, 1),
+                Arguments.of(Settings.DIRTY_TIMEOUT, Duration.ofSeconds(300)),
+                Arguments.of(Settings.DIRTY_GRACEFUL_TIMEOUT, Duration.ofSeconds(30)),
+                Arguments.of(Settings.DIRTY_HEAP, -1L),
+                Arguments.of(Settings.DIRTY_IN_PROCESS, false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -71,6 +87,27 @@ class SettingsTest {
     @Test
     void theDefaultTableCoversEverySetting() {
         assertThat(defaults().map(a -> a.get()[0]).toList()).containsExactlyInAnyOrderElementsOf(Settings.all());
+    }
+
+    @Test
+    void dirtyAppsAcceptsClassNamesWithAnOptionalWorkerLimit() {
+        assertThat(Settings.DIRTY_APPS.parse(" com.example.Resize:2 , Plain,a.b.$Inner:256"))
+                .containsExactly("com.example.Resize:2", "Plain", "a.b.$Inner:256");
+        assertThat(Settings.DIRTY_APPS.parse("")).isEmpty();
+    }
+
+    @Test
+    void dirtyAppsRejectsBadNamesLimitsAndDuplicates() {
+        assertThatThrownBy(() -> Settings.DIRTY_APPS.parse("com.example.Resize:0"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("invalid dirty app \"com.example.Resize:0\"");
+        assertThatThrownBy(() -> Settings.DIRTY_APPS.parse("a.B:257"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("invalid dirty app \"a.B:257\"");
+        assertThatThrownBy(() -> Settings.DIRTY_APPS.parse("pkg.mod:Class:2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("invalid dirty app");
+        assertThatThrownBy(() -> Settings.DIRTY_APPS.parse("a..B"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("invalid dirty app");
+        assertThatThrownBy(() -> Settings.DIRTY_APPS.parse("a.B,a.B:2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("dirty app listed twice: \"a.B:2\"");
     }
 
     @Test
@@ -161,6 +198,19 @@ class SettingsTest {
                 Arguments.of(Settings.FORWARDER_HEADERS, "SCRIPT_NAME", List.of("SCRIPT_NAME")),
                 Arguments.of(Settings.FORWARDER_HEADERS, "", List.of()),
                 Arguments.of(Settings.PROXY_PROTOCOL, "off", ProxyProtocolMode.OFF),
+                Arguments.of(Settings.CERTFILE, " /etc/tls/server.pem ", "/etc/tls/server.pem"),
+                Arguments.of(Settings.KEY_PASSWORD, " pass word ", " pass word "),
+                Arguments.of(Settings.CERT_REQS, "optional", CertReqs.OPTIONAL),
+                Arguments.of(Settings.CERT_REQS, "2", CertReqs.REQUIRED),
+                Arguments.of(Settings.CERT_REQS, "0", CertReqs.NONE),
+                Arguments.of(Settings.TLS_PROTOCOLS, "TLSv1.2", List.of("TLSv1.2")),
+                Arguments.of(Settings.TLS_PROTOCOLS, "TLSv1.2, TLSv1.3", List.of("TLSv1.2", "TLSv1.3")),
+                Arguments.of(Settings.CIPHERS, "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                        List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
+                Arguments.of(Settings.CIPHERS, "", List.of()),
+                Arguments.of(Settings.TLS_HANDSHAKE_TIMEOUT, "500ms", Duration.ofMillis(500)),
+                Arguments.of(Settings.HTTP_PROTOCOLS, "h2, h1", List.of(HttpProtocol.H2, HttpProtocol.H1)),
+                Arguments.of(Settings.HTTP_PROTOCOLS, "H1", List.of(HttpProtocol.H1)),
                 Arguments.of(Settings.PROXY_PROTOCOL, "v1", ProxyProtocolMode.V1),
                 Arguments.of(Settings.PROXY_PROTOCOL, "v2", ProxyProtocolMode.V2),
                 Arguments.of(Settings.PROXY_PROTOCOL, "auto", ProxyProtocolMode.AUTO),
@@ -259,6 +309,14 @@ class SettingsTest {
                 Arguments.of(Settings.FORWARDER_HEADERS, "SCRIPT NAME", "\"SCRIPT NAME\" is not a header field name; " + names),
                 Arguments.of(Settings.FORWARDER_HEADERS, "A,,B", "\"\" is not a header field name; " + names),
                 Arguments.of(Settings.PROXY_PROTOCOL, "v3", "expected one of off, v1, v2, auto (also true = auto, false = off)"),
+                Arguments.of(Settings.CERTFILE, "/a\tb", "expected a file path without control characters (empty = none)"),
+                Arguments.of(Settings.CERT_REQS, "3", "expected one of none, optional, required (also 0 = none, 1 = optional, 2 = required)"),
+                Arguments.of(Settings.TLS_PROTOCOLS, "SSLv3", "unknown \"SSLv3\"; expected a comma-separated list of one or more of TLSv1.3, TLSv1.2, TLSv1.1, TLSv1"),
+                Arguments.of(Settings.TLS_PROTOCOLS, "", "empty list; expected a comma-separated list of one or more of TLSv1.3, TLSv1.2, TLSv1.1, TLSv1"),
+                Arguments.of(Settings.TLS_PROTOCOLS, "TLSv1.2,TLSv1.2", "\"TLSv1.2\" appears twice; expected a comma-separated list of one or more of TLSv1.3, TLSv1.2, TLSv1.1, TLSv1"),
+                Arguments.of(Settings.CIPHERS, "TLS-AES", "invalid name \"TLS-AES\"; expected a comma-separated list of names of A-Z a-z 0-9 _ characters (empty = the JDK's default suites without weak ones: only forward-secret AEAD suites)"),
+                Arguments.of(Settings.HTTP_PROTOCOLS, "h3", "expected a comma-separated list of one or more of h1, h2, in order of preference, without duplicates"),
+                Arguments.of(Settings.HTTP_PROTOCOLS, "h1,h1", "\"h1\" appears twice; expected a comma-separated list of one or more of h1, h2, in order of preference, without duplicates"),
                 Arguments.of(Settings.ACCESS_LOG_FORMAT, "%(z)s", "unknown atom %(z)s; " + format),
                 Arguments.of(Settings.ACCESS_LOG_FORMAT, "%(h)d", "%(h) must be followed by 's', as in %(h)s; " + format),
                 Arguments.of(Settings.ACCESS_LOG_FORMAT, "100%", "stray '%' at index 3 (write %% for a literal %); " + format),

@@ -7,6 +7,7 @@ import static dev.unicorn.examples.ResponseFramingTest.head;
 import static dev.unicorn.examples.ResponseFramingTest.masked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.unicorn.RunningServer;
 import dev.unicorn.Unicorn;
@@ -18,6 +19,8 @@ import dev.unicorn.http.Headers;
 import dev.unicorn.test.Await;
 import dev.unicorn.test.RawClient;
 import dev.unicorn.test.RawResponse;
+import dev.unicorn.workers.ServerHooks;
+import dev.unicorn.workers.WorkerStats;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -30,6 +33,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -370,31 +374,46 @@ class AsyncWorkerTest {
     }
 
     @Test
-    void fiveHundredSlowClientsDoNotStopANormalClientFromBeingServed() throws Exception {
-        try (RunningServer server = unicorn(AsyncEchoServer.app()).start()) {
-            List<Socket> slow = new ArrayList<>();
-            try {
-                for (int i = 0; i < 500; i++) {
-                    slow.add(new Socket("127.0.0.1", server.port()));
-                }
-                byte[] headBytes = "GET /slow HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-                for (int round = 0; round < 5; round++) {
-                    for (Socket s : slow) {
-                        s.getOutputStream().write(headBytes[round]);
-                    }
-                    long start = System.nanoTime();
-                    RawResponse normal = get(server, "/normal");
-                    assertThat(normal.status()).isEqualTo(200);
-                    assertThat(JSON.readTree(normal.body()).get("path").asString()).isEqualTo("/normal");
-                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-                    Thread.sleep(200);
-                }
-                assertThat(server.stats().workers().get(0).connections()).isGreaterThanOrEqualTo(500);
-            } finally {
-                for (Socket s : slow) {
-                    s.close();
+    void anApplicationBlockingTheEventLoopShowsAsAStaleHeartbeatAndPastTheTimeoutItsWorkerIsAbortedAndReplaced()
+            throws Exception {
+        CountDownLatch blocking = new CountDownLatch(1);
+        AsyncHttpApp app = ex -> {
+            if (ex.path().equals("/block")) {
+                blocking.countDown();
+                try {
+                    Thread.sleep(30_000); // what an AsyncHttpApp must never do
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted by the abort", e);
                 }
             }
+            ex.response().send(200, "text/plain", OK);
+        };
+        List<String> aborts = new CopyOnWriteArrayList<>();
+        ServerHooks hooks = new ServerHooks() {
+            @Override
+            public void workerAbort(int workerId, String requestLine, Thread thread) {
+                aborts.add(workerId + " " + requestLine + " " + thread.getName());
+            }
+        };
+        try (RunningServer server = unicorn(app).timeout(Duration.ofSeconds(2)).hooks(hooks).start();
+             RawClient blocked = RawClient.connect("127.0.0.1", server.port()).timeout(Duration.ofSeconds(10))) {
+            assertThat(server.stats().workers().get(0).lastHeartbeat()).as("a turning loop beats")
+                    .isLessThan(Duration.ofSeconds(1));
+            blocked.send("GET /block HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+            await(() -> server.stats().workers().get(0).lastHeartbeat().compareTo(Duration.ofSeconds(1)) > 0,
+                    Duration.ofSeconds(5));
+            assertThat(server.stats().workers()).as("stalled, but not yet past the timeout")
+                    .extracting(WorkerStats::id, WorkerStats::state).containsExactly(tuple(1, "serving"));
+            assertThat(blocked.readUntilClosed()).as("its connection is closed without an answer").isEmpty();
+            assertThat(aborts).containsExactly("1 GET /block HTTP/1.1 async-w1-loop");
+            await(() -> server.stats().aborted() == 1 && server.stats().spawned() == 2, Duration.ofSeconds(5));
+            assertThat(get(server, "/after").status()).as("the replacement worker serves").isEqualTo(200);
+            await(() -> server.stats().workers().size() == 1 && server.stats().abandonedThreads() == 0,
+                    Duration.ofSeconds(5));
+            assertThat(server.stats().workers()).extracting(WorkerStats::id).as("the blocked worker retired once its loop ended")
+                    .containsExactly(2);
         }
     }
 

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real peer (curl, wrk) run as a child process, with its output and exit status. */
-record ExternalCommand(int exitCode, String stdout, String stderr) {
+public record ExternalCommand(int exitCode, String stdout, String stderr) {
 
     /** True if {@code program} is an executable file in a directory of {@code PATH}. */
-    static boolean onPath(String program) {
+    public static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
@@ -29,7 +29,7 @@ record ExternalCommand(int exitCode, String stdout, String stderr) {
     }
 
     /** Runs {@code command} to completion (at most {@code timeoutSeconds}, then it is killed and the test fails). */
-    static ExternalCommand run(long timeoutSeconds, List<String> command) {
+    public static ExternalCommand run(long timeoutSeconds, List<String> command) {
         try {
             Path out = Files.createTempFile("unicorn-cmd", ".out");
             Path err = Files.createTempFile("unicorn-cmd", ".err");
@@ -59,7 +59,7 @@ record ExternalCommand(int exitCode, String stdout, String stderr) {
     }
 
     /** Fails unless the command exited with 0; returns this for chaining. */
-    ExternalCommand succeeded() {
+    public ExternalCommand succeeded() {
         assertThat(exitCode).as("exit status; stderr:%n%s", stderr).isZero();
         return this;
     }

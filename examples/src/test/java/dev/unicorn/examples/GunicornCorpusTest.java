@@ -40,13 +40,16 @@ import tools.jackson.databind.ObjectMapper;
  * {@code /work/shared/conformance/http1/README.md}, copied to
  * {@code src/test/resources/conformance/gunicorn-requests.json} with its MIT notice in the
  * {@code source} field) through a real socket against {@link EchoServer}: each case is sent in
- * one write and again byte by byte, then the client half-closes and reads responses until the
- * server closes the connection.
+ * one write and again byte by byte, on the default {@code virtual} model and on {@code threads},
+ * {@code async} (with {@link AsyncEchoServer}) and {@code sync}; then the client half-closes and
+ * reads responses until the server closes the connection.
  *
  * <p>Valid cases: exactly the expected requests reach the application, in order, as the echo
  * application describes them, and each gets a 200. Invalid cases: one error response with the
  * status of the README's table and {@code Connection: close}, then the close (or, for
- * {@code NoMoreData}, a close without any response).
+ * {@code NoMoreData}, a close without any response). On {@code sync}, as with gunicorn's sync
+ * worker, a valid case gets only its first request answered, with {@code Connection: close},
+ * and the server closes instead of answering the pipelined ones after it.
  */
 class GunicornCorpusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +78,9 @@ class GunicornCorpusTest {
 
     /** Extra settings that run a case on the {@code async} worker model, with {@link AsyncEchoServer}'s application. */
     private static final Map<String, String> ASYNC_MODEL = Map.of("workerModel", "async");
+
+    /** Extra settings that run a case on the {@code sync} worker model: one request per connection. */
+    private static final Map<String, String> SYNC_MODEL = Map.of("workerModel", "sync");
 
     private static final Pattern WELL_FORMED_VERSION = Pattern.compile("HTTP/[0-9]\\.[0-9]");
 
@@ -140,6 +146,11 @@ class GunicornCorpusTest {
                     () -> check(c, false, WITHOUT_HOST.contains(name), ASYNC_MODEL)));
             runs.add(run(name + " sent byte by byte to the async model",
                     () -> check(c, true, WITHOUT_HOST.contains(name), ASYNC_MODEL)));
+            // The sync model answers one request per connection, as gunicorn's sync worker.
+            runs.add(run(name + " sent in one write to the sync model",
+                    () -> check(c, false, WITHOUT_HOST.contains(name), SYNC_MODEL)));
+            runs.add(run(name + " sent byte by byte to the sync model",
+                    () -> check(c, true, WITHOUT_HOST.contains(name), SYNC_MODEL)));
             if (WITHOUT_HOST.contains(name)) {
                 runs.add(run(name + " is refused without Host when requireHostHeader is at its default",
                         () -> checkRefusedWithoutHost(c)));
@@ -170,10 +181,16 @@ class GunicornCorpusTest {
         check(c, byteByByte, relaxHost, Map.of());
     }
 
-    /** Checks a case against a server with the case's settings plus {@code extraSettings}. */
+    /**
+     * Checks a case against a server with the case's settings plus {@code extraSettings}. On
+     * the {@code sync} model, where gunicorn's sync worker answers one request per connection,
+     * exactly one response comes back, with {@code Connection: close}: for a valid case with
+     * pipelined requests, the first one's; the server closes instead of answering the others.
+     */
     private static void check(JsonNode c, boolean byteByByte, boolean relaxHost, Map<String, String> extraSettings) {
         Map<String, String> settings = unicornSettings(c.get("settings"), relaxHost);
         settings.putAll(extraSettings);
+        boolean oneRequestPerConnection = "sync".equals(settings.get("workerModel"));
         RunningServer server = server(settings);
         byte[] raw = Base64.getDecoder().decode(c.get("raw").asString());
         String name = c.get("name").asString();
@@ -183,7 +200,7 @@ class GunicornCorpusTest {
                     .containsExactly(DEVIATIONS.get(name));
             assertThat(responses.get(0).headers().getAll("Connection")).containsExactly("close");
         } else if (isValid(c)) {
-            List<JsonNode> expected = c.get("expect").valueStream().toList();
+            List<JsonNode> expected = c.get("expect").valueStream().limit(oneRequestPerConnection ? 1 : Long.MAX_VALUE).toList();
             List<RawResponse> responses = exchange(server, raw, byteByByte,
                     expected.stream().map(e -> e.get("method").asString()).toList());
             assertThat(responses).extracting(RawResponse::status)
@@ -195,6 +212,9 @@ class GunicornCorpusTest {
             }
             assertThat(seen).as("requests the application saw")
                     .containsExactlyElementsOf(expected.stream().map(SeenRequest::fromCorpus).toList());
+            if (oneRequestPerConnection) {
+                assertThat(responses.get(0).headers().getAll("Connection")).containsExactly("close");
+            }
         } else {
             List<RawResponse> responses = exchange(server, raw, byteByByte, List.of());
             int status = expectedStatus(c.get("expect_error").asString(), raw);

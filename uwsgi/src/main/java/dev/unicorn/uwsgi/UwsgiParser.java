@@ -3,8 +3,10 @@ package dev.unicorn.uwsgi;
 import dev.unicorn.http.BadRequestException;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http1.Http1Event;
+import dev.unicorn.http1.ReceiveBuffer;
+import dev.unicorn.http1.RequestDecoder;
+import dev.unicorn.http1.ResponseDialect;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 
 /**
  * A sans-I/O uWSGI request parser (the packets nginx's {@code uwsgi_pass} sends): fed bytes with
@@ -32,15 +34,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Not thread-safe: one parser per connection, driven by one thread at a time.
  */
-public final class UwsgiParser {
+public final class UwsgiParser extends ReceiveBuffer implements RequestDecoder {
     /** modifier1, datasize (2 bytes), modifier2. */
     static final int HEADER_SIZE = 4;
-    private static final int INITIAL_BUFFER = 1024;
-    /** A buffer grown past this (a big vars block, a body read) is released when empty. */
-    private static final int RETAINED_BUFFER = 8 * 1024;
     /** The most a single read asks for while a body streams. */
     private static final int BODY_READ = 16 * 1024;
-    private static final byte[] NO_BYTES = new byte[0];
     /** Read-only and empty, so it can be shared by every parser. */
     private static final Http1Event.EndOfMessage END = new Http1Event.EndOfMessage(new Headers(0).readOnly());
 
@@ -51,12 +49,6 @@ public final class UwsgiParser {
     private final UwsgiVars vars = new UwsgiVars();
     private final VarsMapping mapping;
 
-    private byte[] buf = NO_BYTES;
-    private ByteBuffer writeView;
-    private ByteBuffer view = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
-    private int start;
-    private int end;
-    private boolean eof;
     private boolean failed;
     private State state = State.HEADER;
     private int varsSize;
@@ -76,57 +68,12 @@ public final class UwsgiParser {
         this.mapping = new VarsMapping(options, defaultScheme);
     }
 
-    /** Takes all remaining bytes of {@code data} (copied; {@code data} may be reused at once). */
-    public void receive(ByteBuffer data) {
-        if (eof) {
-            throw new IllegalStateException("bytes received after the end of the stream");
-        }
-        int n = data.remaining();
-        if (n == 0) {
-            return;
-        }
-        makeRoom(n);
-        data.get(buf, end, n);
-        end += n;
-    }
-
-    /**
-     * The alternative to {@link #receive(ByteBuffer)} that saves a copy: a writable view of the
-     * parser's own buffer with room for at least {@code want} bytes. Read into it, then report
-     * the count with {@link #received(int)}; the view is valid until then.
-     */
-    public ByteBuffer receiveBuffer(int want) {
-        if (eof) {
-            throw new IllegalStateException("bytes received after the end of the stream");
-        }
-        makeRoom(Math.max(1, want));
-        ByteBuffer w = writeView;
-        if (w == null || w.array() != buf) {
-            w = ByteBuffer.wrap(buf);
-            writeView = w;
-        }
-        w.limit(buf.length).position(end);
-        return w;
-    }
-
-    /** {@code n} bytes were written into the view {@link #receiveBuffer(int)} returned. */
-    public void received(int n) {
-        if (n < 0 || end + n > buf.length) {
-            throw new IllegalArgumentException("received " + n + " bytes into " + (buf.length - end) + " bytes of room");
-        }
-        end += n;
-    }
-
-    /** The peer closed its side of the connection: no more bytes will come. */
-    public void receiveEof() {
-        eof = true;
-    }
-
     /**
      * How much it is worth reading next: the rest of the packet head once its size is known
      * (nginx sends head and small bodies in one write), a small read before that, up to
      * {@link #BODY_READ} bytes while a body streams.
      */
+    @Override
     public int suggestedReadSize() {
         return switch (state) {
             case VARS -> Math.max(INITIAL_BUFFER, varsSize - (end - start));
@@ -136,25 +83,14 @@ public final class UwsgiParser {
     }
 
     /**
-     * False: the peer reads responses as an HTTP/1.0 client would, so a body of unknown length
-     * must be delimited by closing the connection, never chunked, and no 1xx interim response
-     * ({@code 100 Continue}, {@code 103 Early Hints}) may be sent. nginx's uwsgi module does not
-     * decode chunking and takes any status line as the final one. This is the decoder's side of
-     * the response-dialect seam proposed in {@code docs/uwsgi.md}; {@code Http1Parser}'s answer
-     * would be true.
+     * {@link ResponseDialect#CLOSE_DELIMITED}: nginx's uwsgi module parses an HTTP/1.1-formatted
+     * response but decodes no chunking and takes any status line as the final one, so a body of
+     * unknown length is delimited by closing the connection and no {@code 100 Continue} or
+     * {@code 103 Early Hints} is sent.
      */
-    public boolean http11ResponseFraming() {
-        return false;
-    }
-
-    /** True if bytes were received that no event has consumed yet (e.g. the next packet). */
-    public boolean hasBufferedData() {
-        return end > start;
-    }
-
-    /** The length of the internal buffer, for tests of its bound. */
-    int bufferCapacity() {
-        return buf.length;
+    @Override
+    public ResponseDialect responseDialect() {
+        return ResponseDialect.CLOSE_DELIMITED;
     }
 
     /**
@@ -166,6 +102,7 @@ public final class UwsgiParser {
      * @throws BadRequestException the input is not acceptable; the parser is dead afterwards
      * @throws IllegalStateException the parser already failed
      */
+    @Override
     public Http1Event next() throws BadRequestException {
         if (failed) {
             throw new IllegalStateException("the parser already rejected this connection's input");
@@ -240,8 +177,7 @@ public final class UwsgiParser {
             return Http1Event.NEED_DATA;
         }
         int n = (int) Math.min(avail, remaining);
-        Http1Event.Body body = new Http1Event.Body(view.slice(start, n));
-        start += n;
+        Http1Event.Body body = new Http1Event.Body(take(n));
         remaining -= n;
         if (remaining == 0) {
             state = State.END;
@@ -251,33 +187,15 @@ public final class UwsgiParser {
 
     /** The body ended; the next bytes start a packet. */
     private Http1Event endMessage() {
-        if (start == end && buf.length > RETAINED_BUFFER) {
-            buf = NO_BYTES;
-            view = ByteBuffer.wrap(NO_BYTES).asReadOnlyBuffer();
-            start = 0;
-            end = 0;
-        }
+        releaseLargeBuffer();
         state = State.HEADER;
         varsSize = 0;
         remaining = 0;
         return END;
     }
 
-    private void makeRoom(int n) {
-        int live = end - start;
-        if (end + n <= buf.length) {
-            return;
-        }
-        byte[] target = buf;
-        if (live + n > buf.length) {
-            target = new byte[Math.max(Math.max(INITIAL_BUFFER, buf.length * 2), live + n)];
-        }
-        System.arraycopy(buf, start, target, 0, live);
-        start = 0;
-        end = live;
-        if (target != buf) {
-            buf = target;
-            view = ByteBuffer.wrap(buf).asReadOnlyBuffer();
-        }
+    /** The length of the internal buffer, for tests of its bound. */
+    int bufferCapacity() {
+        return buf.length;
     }
 }

@@ -3,6 +3,7 @@ package dev.unicorn.uwsgi;
 import dev.unicorn.http.BadRequestException;
 import dev.unicorn.http1.Http1Event;
 import dev.unicorn.http1.ParserOptions;
+import dev.unicorn.http1.ResponseDialect;
 import dev.unicorn.net.IpAllowList;
 import dev.unicorn.net.IpLiteral;
 import java.net.InetAddress;
@@ -394,7 +395,7 @@ class UwsgiParserTest {
 
     @Test
     void tellsTheConnectionThatResponsesMayNeitherBeChunkedNorInterim() {
-        assertThat(UwsgiRun.parser().http11ResponseFraming()).isFalse();
+        assertThat(UwsgiRun.parser().responseDialect()).isEqualTo(ResponseDialect.CLOSE_DELIMITED);
     }
 
     /** A packet whose vars block is {@code block}, with its exact size. */

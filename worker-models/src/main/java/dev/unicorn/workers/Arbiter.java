@@ -241,7 +241,7 @@ public final class Arbiter {
         long now = System.nanoTime();
         for (Worker w : workers) {
             Worker.Aborted stuck = w.abortStuckRequests(timeout, now);
-            if (stuck.requests() > 0) {
+            if (stuck.requests() > 0 || !stuck.abandoned().isEmpty()) {
                 aborted.addAndGet(stuck.requests());
                 abandoned.addAll(stuck.abandoned());
                 w.drain(); // replaced below, as gunicorn replaces a worker it had to kill
@@ -288,7 +288,7 @@ public final class Arbiter {
         if (graceful) {
             Duration grace = config.get(Settings.GRACEFUL_TIMEOUT);
             LOG.info("Handling graceful stop: draining for up to {} s", grace.toMillis() / 1000.0);
-            workers.forEach(Worker::drain);
+            workers.forEach(Worker::drainForStop);
             long deadline = System.nanoTime() + grace.toNanos();
             while (workers.stream().anyMatch(w -> w.connectionCount() > 0) && System.nanoTime() - deadline < 0) {
                 if (commands.poll(20, TimeUnit.MILLISECONDS) instanceof Stop s && !s.graceful()) {

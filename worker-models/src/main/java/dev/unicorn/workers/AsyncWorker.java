@@ -3,9 +3,11 @@ package dev.unicorn.workers;
 import dev.unicorn.config.Settings;
 import dev.unicorn.http1.Http1AsyncConnection;
 import dev.unicorn.net.Listener;
+import dev.unicorn.tls.TlsChannel;
 import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ServerContext;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
@@ -13,9 +15,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -34,8 +39,16 @@ import java.util.concurrent.TimeUnit;
  * watchdog, which closes the channel; the loop's sweep then cleans up. A request whose
  * response has not ended after {@code timeout} is aborted on the loop (503 if nothing was
  * sent, else its connection is closed) and, as on every model, the worker drains and is
- * replaced; no thread is abandoned since the loop goes on. An application that blocks the
- * loop shows as a stale loop heartbeat, logged once per stall.
+ * replaced; no thread is abandoned since the loop goes on.
+ *
+ * <p>The worker's heartbeat is the loop's: each turn of the loop beats, and
+ * {@code WorkerStats.lastHeartbeat} shows the time since the last one. An application that
+ * blocks the loop stops it: after a second the stall is logged with the loop's stack; past
+ * {@code timeout} the worker is silent as gunicorn means it, and is aborted: {@code WORKER
+ * TIMEOUT} and the {@code workerAbort} hook for each request in flight, the loop thread
+ * interrupted and abandoned (counted until it ends), every connection of the worker closed
+ * (their output belongs to the loop, so no 503 can be written for them), and the worker
+ * replaced.
  */
 final class AsyncWorker extends Worker {
     private static final long SWEEP_MILLIS = 100;
@@ -53,9 +66,21 @@ final class AsyncWorker extends Worker {
     private final Map<ConnectionControl, Http1AsyncConnection> open = new ConcurrentHashMap<>();
     private volatile long loopBeat = System.nanoTime();
     private volatile boolean stallLogged;
+    /** Connections whose abort is queued for the loop: the arbiter's next look does not abort them again. */
+    private final Set<ConnectionControl> abortsPending = ConcurrentHashMap.newKeySet();
+    /** Set once the loop stalled past the timeout and was abandoned. */
+    private volatile boolean loopAbandoned;
 
     // Loop thread only.
     private boolean accepting = true;
+    /** TLS connections whose handshake is in progress. */
+    private final Map<ConnectionControl, Handshake> handshaking = new HashMap<>();
+    /** Established TLS connections. */
+    private final Map<ConnectionControl, TlsConnection> tlsOpen = new HashMap<>();
+    /** TLS connections holding bytes their socket's readiness will not announce (decrypted input, unsent output). */
+    private final Set<TlsConnection> tlsAttention = new HashSet<>();
+    /** Some TLS connection has decrypted bytes it waits for: the next select must not wait. */
+    private boolean tlsReady;
     private long lastSweep = System.nanoTime();
 
     AsyncWorker(int id, ServerContext ctx, List<Listener> listeners, ServerHooks hooks, Runnable onDrain)
@@ -87,7 +112,7 @@ final class AsyncWorker extends Worker {
     @Override
     void stopServing() {
         selector.wakeup();
-        if (Thread.currentThread() != loopThread) {
+        if (Thread.currentThread() != loopThread && !loopAbandoned) {
             try {
                 loopThread.join(2000);
             } catch (InterruptedException e) {
@@ -111,7 +136,9 @@ final class AsyncWorker extends Worker {
 
     @Override
     void abortRequest(ConnectionControl connection) {
+        abortsPending.add(connection);
         execute(() -> {
+            abortsPending.remove(connection);
             Http1AsyncConnection c = open.get(connection);
             if (c != null) {
                 c.abortTimedOut();
@@ -120,26 +147,63 @@ final class AsyncWorker extends Worker {
     }
 
     @Override
+    boolean abortPending(ConnectionControl connection) {
+        return abortsPending.contains(connection);
+    }
+
+    @Override
+    long lastHeartbeatNanos() {
+        return loopBeat;
+    }
+
+    @Override
     Aborted abortStuckRequests(long timeoutNanos, long now) {
         long stalled = now - loopBeat;
-        if (stalled > STALL_NANOS && state != State.STOPPED) {
-            if (!stallLogged) {
-                stallLogged = true;
-                LOG.error("Worker {}: event loop {} blocked for {} ms: the application must not block it{}", id,
-                        loopThread.getName(), TimeUnit.NANOSECONDS.toMillis(stalled), stackOf(loopThread));
+        if (state != State.STOPPED && !loopAbandoned) {
+            if (stalled > timeoutNanos) {
+                return abortStuckLoop(timeoutNanos, stalled);
             }
-        } else {
-            stallLogged = false;
+            if (stalled > STALL_NANOS) {
+                if (!stallLogged) {
+                    stallLogged = true;
+                    LOG.error("Worker {}: event loop {} blocked for {} ms: the application must not block it{}", id,
+                            loopThread.getName(), TimeUnit.NANOSECONDS.toMillis(stalled), stackOf(loopThread));
+                }
+            } else {
+                stallLogged = false;
+            }
         }
         return super.abortStuckRequests(timeoutNanos, now);
     }
 
-    private static String stackOf(Thread thread) {
-        StringBuilder sb = new StringBuilder();
-        for (StackTraceElement e : thread.getStackTrace()) {
-            sb.append("\n\tat ").append(e);
+    /**
+     * The loop has not turned for longer than the timeout: every request in flight on it has
+     * run that long (none can start while the loop stands). Aborts them all, interrupts the
+     * loop and closes every connection, on the arbiter's thread.
+     */
+    private Aborted abortStuckLoop(long timeoutNanos, long stalledNanos) {
+        loopAbandoned = true;
+        int count = 0;
+        for (ConnectionControl c : connections) {
+            String line = c.requestLine();
+            if (line != null) {
+                timedOut(line, loopThread, timeoutNanos);
+                count++;
+            }
         }
-        return sb.toString();
+        if (count == 0) {
+            LOG.error("WORKER TIMEOUT (worker {}): event loop {} has not turned for {} ms{}", id, loopThread.getName(),
+                    TimeUnit.NANOSECONDS.toMillis(stalledNanos), stackOf(loopThread));
+        }
+        drain();
+        for (ConnectionControl c : connections) {
+            c.close();
+        }
+        // Closed, and the loop accepts no more: the worker can be retired without waiting for the loop to notice.
+        connections.clear();
+        acceptorBetweenTurns();
+        loopThread.interrupt(); // last: an application woken by it finds its connection closed, and answers nobody
+        return new Aborted(count, List.of(loopThread));
     }
 
     /** Runs {@code task} on the loop thread (soon, or never once the worker stopped). */
@@ -153,11 +217,20 @@ final class AsyncWorker extends Worker {
     private void loop() {
         try {
             while (state != State.STOPPED) {
+                // An abort interrupted an application that blocked the loop; a pending interrupt would make
+                // every select return at once and close the next channel the loop touches.
+                Thread.interrupted();
+                acceptorBetweenTurns();
                 long now = System.nanoTime();
                 loopBeat = now;
                 updateAccepting();
-                selector.select(this::onReady, SWEEP_MILLIS);
+                if (tlsReady) {
+                    selector.selectNow(this::onReady);
+                } else {
+                    selector.select(this::onReady, SWEEP_MILLIS);
+                }
                 runTasks();
+                tlsReady = !tlsAttention.isEmpty() && serviceTls();
                 now = System.nanoTime();
                 if (now - lastSweep >= SWEEP_NANOS || state != State.SERVING) {
                     lastSweep = now;
@@ -175,10 +248,17 @@ final class AsyncWorker extends Worker {
                 c.close();
             }
             open.clear();
+            for (Handshake h : List.copyOf(handshaking.values())) {
+                h.control().close();
+            }
+            handshaking.clear();
+            tlsOpen.clear();
+            tlsAttention.clear();
             tasks.clear();
             if (state == State.SERVING) {
                 drain();
             }
+            acceptorBetweenTurns();
         }
     }
 
@@ -220,6 +300,8 @@ final class AsyncWorker extends Worker {
                 acceptBatch(listener, ACCEPT_BATCH, workerConnections, this::open);
             } else if (key.attachment() instanceof Http1AsyncConnection c) {
                 c.onReady(key.readyOps());
+            } else if (key.attachment() instanceof Handshake h) {
+                handshake(h, key);
             }
         } catch (CancelledKeyException e) {
             // closed meanwhile; the sweep forgets it
@@ -227,17 +309,26 @@ final class AsyncWorker extends Worker {
     }
 
 
-    private void open(SocketChannel socket, boolean unix) {
+    private void open(SocketChannel socket, Listener listener) {
         ConnectionControl control = new ConnectionControl(socket, this);
         Http1AsyncConnection c;
         SelectionKey key;
         try {
             socket.configureBlocking(false);
-            if (!unix) {
+            if (!listener.isUnix()) {
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
+            if (listener.tls() != null) {
+                SocketAddress peer = socket.getRemoteAddress();
+                Handshake h = new Handshake(startTls(listener.tls(), socket, control, peer), control, peer,
+                        socket.getLocalAddress());
+                socket.register(selector, SelectionKey.OP_READ, h);
+                connections.add(control);
+                handshaking.put(control, h);
+                return;
+            }
             c = new Http1AsyncConnection(ctx, socket, control, socket.getRemoteAddress(), socket.getLocalAddress(),
-                    executor, () -> forget(control));
+                    executor, () -> forget(control), null);
             key = socket.register(selector, 0, c);
         } catch (IOException | RuntimeException e) {
             LOG.debug("Worker {} dropped a connection during setup: {}", id, e.toString());
@@ -255,20 +346,109 @@ final class AsyncWorker extends Worker {
     private void forget(ConnectionControl control) {
         connections.remove(control);
         open.remove(control);
+        TlsConnection t = tlsOpen.remove(control);
+        if (t != null) {
+            tlsAttention.remove(t);
+        }
+        handshaking.remove(control);
     }
 
-    /** Cleans up connections the watchdog or a drain closed; closes idle ones while draining. */
+    /** A TLS connection whose handshake is in progress, driven by readiness on the loop. */
+    private record Handshake(TlsChannel tls, ConnectionControl control, SocketAddress peer, SocketAddress local) {
+    }
+
+    /** An established TLS connection, with what the loop checks for it every turn. */
+    private record TlsConnection(TlsChannel tls, SelectionKey key, Http1AsyncConnection http) {
+    }
+
+    /** Advances a handshake; once complete, the connection is served like a plain one, over the TLS channel. */
+    private void handshake(Handshake h, SelectionKey key) {
+        boolean done;
+        try {
+            done = h.tls().handshake();
+        } catch (IOException | RuntimeException e) {
+            handshakeFailed(h.peer(), e);
+            h.control().close();
+            forget(h.control());
+            return;
+        }
+        if (!done) {
+            key.interestOps(h.tls().handshakeInterest());
+            return;
+        }
+        handshaking.remove(h.control());
+        Http1AsyncConnection c = new Http1AsyncConnection(ctx, h.tls(), h.control(), h.peer(), h.local(),
+                executor, () -> forget(h.control()), h.tls().session());
+        key.interestOps(0);
+        key.attach(c);
+        open.put(h.control(), c);
+        TlsConnection t = new TlsConnection(h.tls(), key, c);
+        tlsOpen.put(h.control(), t);
+        h.tls().onBuffered(() -> tlsAttention.add(t));
+        if (h.tls().hasBufferedInput()) {
+            tlsAttention.add(t); // the request came with the client's last handshake flight
+        }
+        if (state != State.SERVING) {
+            h.control().disallowKeepAlive();
+        }
+        c.start(key);
+    }
+
+    /**
+     * What the socket's readiness cannot tell about TLS connections: sends ciphertext a write
+     * left behind, and lets a connection waiting for bytes read what the TLS channel decrypted
+     * already. True if some connection still has such bytes and waits for them (select without
+     * waiting then).
+     */
+    private boolean serviceTls() {
+        boolean again = false;
+        for (TlsConnection t : List.copyOf(tlsAttention)) {
+            if (t.http().isClosed() || !t.key().isValid()) {
+                tlsAttention.remove(t);
+                continue;
+            }
+            boolean flushed;
+            try {
+                flushed = t.tls().flushPending();
+            } catch (IOException e) {
+                t.http().close();
+                continue;
+            }
+            try {
+                if (t.tls().hasBufferedInput() && (t.key().interestOps() & SelectionKey.OP_READ) != 0) {
+                    t.http().onReady(SelectionKey.OP_READ);
+                }
+                boolean buffered = !t.http().isClosed() && t.key().isValid() && t.tls().hasBufferedInput();
+                if (!buffered && flushed) {
+                    tlsAttention.remove(t);
+                } else if (buffered && (t.key().interestOps() & SelectionKey.OP_READ) != 0) {
+                    again = true;
+                }
+            } catch (CancelledKeyException e) {
+                tlsAttention.remove(t); // closed meanwhile
+            }
+        }
+        return again;
+    }
+
+    /** Cleans up connections the watchdog or a drain closed; closes idle ones while the server stops. */
     private void sweep() {
         boolean draining = state != State.SERVING;
+        boolean closeIdle = closingIdle();
         for (Map.Entry<ConnectionControl, Http1AsyncConnection> e : List.copyOf(open.entrySet())) {
             ConnectionControl control = e.getKey();
             if (draining) {
                 control.disallowKeepAlive();
-                if (control.isIdleBetweenRequests()) {
-                    control.close();
-                }
+            }
+            if (closeIdle && control.isIdleBetweenRequests()) {
+                control.close();
             }
             e.getValue().sweep();
+        }
+        for (Handshake h : List.copyOf(handshaking.values())) {
+            if (h.control().isClosed()) {
+                forget(h.control()); // the handshake deadline passed, or the worker stopped
+            }
         }
     }
 }

@@ -2,7 +2,10 @@ package dev.unicorn.workers;
 
 import dev.unicorn.config.Settings;
 import dev.unicorn.config.WorkerModelKind;
+import dev.unicorn.http.TlsSession;
 import dev.unicorn.http1.Http1Connection;
+import dev.unicorn.tls.TlsChannel;
+import dev.unicorn.tls.TlsContext;
 import dev.unicorn.net.Listener;
 import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ServerContext;
@@ -10,6 +13,7 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -38,6 +42,8 @@ final class DedicatedThreadWorker extends Worker {
     private final ThreadFactory connectionThreads;
     private final Selector selector;
     private final Thread acceptor;
+    /** The listener {@link #acceptOne()} took the last connection from (acceptor thread only). */
+    private Listener acceptedFrom;
 
     @Override
     boolean acceptingStopped() {
@@ -99,13 +105,14 @@ final class DedicatedThreadWorker extends Worker {
                 }
                 ConnectionControl control = new ConnectionControl(channel, this);
                 connections.add(control);
+                TlsContext tls = acceptedFrom.tls();
                 if (model == WorkerModelKind.SYNC) {
                     control.disallowKeepAlive();
-                    serve(channel, control);
+                    serve(channel, control, tls);
                     continue;
                 }
                 try {
-                    connectionThreads.newThread(() -> serve(channel, control)).start();
+                    connectionThreads.newThread(() -> serve(channel, control, tls)).start();
                 } catch (RuntimeException | OutOfMemoryError e) {
                     connections.remove(control);
                     control.close();
@@ -152,6 +159,7 @@ final class DedicatedThreadWorker extends Worker {
                 }
                 if (channel != null) {
                     ready.clear();
+                    acceptedFrom = (Listener) key.attachment();
                     return channel;
                 }
             }
@@ -159,7 +167,7 @@ final class DedicatedThreadWorker extends Worker {
         return null;
     }
 
-    private void serve(SocketChannel channel, ConnectionControl control) {
+    private void serve(SocketChannel channel, ConnectionControl control, TlsContext tls) {
         try {
             channel.configureBlocking(true);
             SocketAddress peer = channel.getRemoteAddress();
@@ -170,7 +178,21 @@ final class DedicatedThreadWorker extends Worker {
             if (state != State.SERVING) {
                 control.disallowKeepAlive();
             }
-            new Http1Connection(ctx, channel, control, peer, local, false).serve();
+            ByteChannel io = channel;
+            TlsSession session = null;
+            if (tls != null) {
+                TlsChannel tlsChannel = startTls(tls, channel, control, peer);
+                try {
+                    tlsChannel.handshake();
+                } catch (IOException | RuntimeException e) {
+                    handshakeFailed(peer, e);
+                    control.close();
+                    return;
+                }
+                io = tlsChannel;
+                session = tlsChannel.session();
+            }
+            new Http1Connection(ctx, io, control, peer, local, session).serve();
         } catch (IOException e) {
             LOG.debug("Worker {} dropped a connection during setup: {}", id, e.toString());
             control.close();

@@ -14,7 +14,9 @@ import java.util.List;
  * {@code postWorkerInit}; per request {@code preRequest}, {@code postRequest}; when a worker
  * ends {@code workerExit} (after {@code workerInt} on a quick stop, or {@code workerAbort}
  * when a request ran past the timeout); {@code workersChanged} when the worker count changes;
- * {@code onReload} before a new generation starts; {@code onExit} last.
+ * {@code onReload} before a new generation starts; {@code onExit} last. With dirty apps,
+ * {@code onDirtyStarting} runs before the first worker starts, and {@code dirtyWorkerInit} /
+ * {@code dirtyWorkerExit} as dirty worker JVMs come and go ({@code docs/dirty.md}).
  */
 public interface ServerHooks {
     /** No hooks. */
@@ -70,5 +72,20 @@ public interface ServerHooks {
 
     /** The server has stopped. */
     default void onExit() {
+    }
+
+    /** The dirty arbiter is starting (gunicorn's {@code on_dirty_starting}); runs only when {@code dirtyApps} is set. */
+    default void onDirtyStarting() {
+    }
+
+    /**
+     * Dirty worker {@code workerId} (process {@code pid}) has initialised {@code apps} and takes
+     * calls (gunicorn's {@code dirty_worker_init}). Runs in this JVM, not in the worker.
+     */
+    default void dirtyWorkerInit(int workerId, long pid, List<String> apps) {
+    }
+
+    /** Dirty worker {@code workerId} (process {@code pid}) exited with {@code exitCode} (gunicorn's {@code dirty_worker_exit}). */
+    default void dirtyWorkerExit(int workerId, long pid, int exitCode) {
     }
 }

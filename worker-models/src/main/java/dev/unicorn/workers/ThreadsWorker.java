@@ -3,8 +3,9 @@ package dev.unicorn.workers;
 import dev.unicorn.config.Settings;
 import dev.unicorn.http1.Http1Connection;
 import dev.unicorn.net.Listener;
+import dev.unicorn.tls.TlsChannel;
+import dev.unicorn.tls.TlsContext;
 import dev.unicorn.server.ConnectionControl;
-import dev.unicorn.server.ExchangeListener;
 import dev.unicorn.server.ServerContext;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -195,7 +196,8 @@ final class ThreadsWorker extends Worker {
                 c.control.disallowKeepAlive();
             }
             if (c.http == null) {
-                c.http = new Http1Connection(ctx, c.channel, c.control, c.peer, c.local, false);
+                c.http = new Http1Connection(ctx, c.channel, c.control, c.peer, c.local,
+                        c.tls == null ? null : c.tls.session());
             }
             outcome = c.http.serveUntilIdle();
         } catch (RuntimeException | Error e) {
@@ -246,6 +248,7 @@ final class ThreadsWorker extends Worker {
     private void selectLoop() {
         try {
             while (state != State.STOPPED) {
+                acceptorBetweenTurns();
                 updateAccepting();
                 selector.select(this::onReady, SWEEP_MILLIS);
                 dispatchHandOffs();
@@ -278,6 +281,7 @@ final class ThreadsWorker extends Worker {
             if (state == State.SERVING) {
                 drain();
             }
+            acceptorBetweenTurns();
         }
     }
 
@@ -314,14 +318,14 @@ final class ThreadsWorker extends Worker {
 
 
     /** Parks a new connection until its first request head arrived. */
-    private void open(SocketChannel socket, boolean unix) {
+    private void open(SocketChannel socket, Listener listener) {
         Connection c;
         try {
             socket.configureBlocking(false);
-            if (!unix) {
+            if (!listener.isUnix()) {
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
-            c = new Connection(socket, socket.getRemoteAddress(), socket.getLocalAddress(), this);
+            c = new Connection(socket, socket.getRemoteAddress(), socket.getLocalAddress(), this, listener.tls());
         } catch (IOException e) {
             LOG.debug("Worker {} dropped a connection during setup: {}", id, e.toString());
             try {
@@ -332,7 +336,9 @@ final class ThreadsWorker extends Worker {
             return;
         }
         connections.add(c.control);
-        c.control.idleUntil(System.nanoTime() + Http1Connection.FIRST_BYTE_NANOS);
+        if (c.tls == null) {
+            c.control.idleUntil(System.nanoTime() + Http1Connection.FIRST_BYTE_NANOS);
+        }
         park(c);
     }
 
@@ -370,16 +376,53 @@ final class ThreadsWorker extends Worker {
 
     /** Reads what a parked connection sent, without blocking; hands it to the pool once a request head is complete. */
     private void readHead(Connection c) {
+        if (c.tls != null && !c.tls.isHandshakeDone() && !handshake(c)) {
+            return;
+        }
+        do {
+            if (!readHeadOnce(c)) {
+                return;
+            }
+        } while (c.tls != null); // decrypted bytes may wait in the TLS channel without the socket being readable
+    }
+
+    /**
+     * Advances the TLS handshake of a parked connection without blocking; true once it is
+     * complete (the connection then waits for its first request like a plain one).
+     */
+    private boolean handshake(Connection c) {
+        boolean done;
+        try {
+            done = c.tls.handshake();
+        } catch (IOException | RuntimeException e) {
+            handshakeFailed(c.peer, e);
+            closeParked(c);
+            return false;
+        }
+        try {
+            c.key.interestOps(done ? SelectionKey.OP_READ : c.tls.handshakeInterest());
+        } catch (CancelledKeyException e) {
+            closeParked(c);
+            return false;
+        }
+        if (done) {
+            c.control.idleUntil(System.nanoTime() + Http1Connection.FIRST_BYTE_NANOS);
+        }
+        return done;
+    }
+
+    /** One non-blocking read of a parked connection; true if bytes came and it stays parked. */
+    private boolean readHeadOnce(Connection c) {
         scratch.clear();
         int n;
         try {
-            n = c.socket.read(scratch);
+            n = (c.tls != null ? c.tls : c.socket).read(scratch);
         } catch (IOException e) {
             closeParked(c);
-            return;
+            return false;
         }
         if (n == 0) {
-            return;
+            return false;
         }
         if (n < 0) {
             if (c.head == null) {
@@ -387,17 +430,19 @@ final class ThreadsWorker extends Worker {
             } else {
                 handOff(c); // the parser sees the incomplete head, then the end of input, and answers as it does
             }
-            return;
+            return false;
         }
         scratch.flip();
         if (c.addHeadBytes(scratch)) {
             handOff(c);
+            return false;
         } else {
             // A head is arriving: like a blocking read, each wait for more is bounded by timeout. It is not
             // idle any more, so a drain lets it finish (and answers it with Connection: close).
             long t = ctx.timeoutNanos();
             c.control.busyUntil(t == 0 ? ConnectionControl.NONE : System.nanoTime() + t);
         }
+        return true;
     }
 
     private void handOff(Connection c) {
@@ -433,27 +478,34 @@ final class ThreadsWorker extends Worker {
         }
     }
 
-    /** Parks the connections pool threads left idle, with their keep-alive deadline; closes them if draining. */
+    /**
+     * Parks the connections pool threads left idle, with their keep-alive deadline; closes them
+     * if the server stops. A draining worker parks them too: the next request gets
+     * {@code Connection: close}.
+     */
     private void parkReturned() {
         Connection c;
         while ((c = returned.poll()) != null) {
-            if (state != State.SERVING || c.control.isClosed()) {
+            if (state == State.STOPPED || closingIdle() || c.control.isClosed()) {
                 c.control.close();
                 forget(c);
                 continue;
             }
             c.betweenRequests = true;
             park(c);
+            if (c.tls != null && c.tls.hasBufferedInput() && parked.contains(c)) {
+                readHead(c); // the next request is decrypted already: the socket will not signal it
+            }
         }
     }
 
-    /** Closes parked connections whose deadline passed, that were closed meanwhile, or that sit idle while draining. */
+    /** Closes parked connections whose deadline passed, that were closed meanwhile, or that sit idle while the server stops. */
     private void sweep(long now) {
-        boolean draining = state != State.SERVING;
+        boolean closeIdle = closingIdle();
         List<Connection> expired = null;
         for (Connection c : parked) {
             ConnectionControl control = c.control;
-            if (control.isClosed() || control.expired(now) || (draining && control.isIdleBetweenRequests())) {
+            if (control.isClosed() || control.expired(now) || (closeIdle && control.isIdleBetweenRequests())) {
                 if (expired == null) {
                     expired = new ArrayList<>();
                 }
@@ -471,6 +523,8 @@ final class ThreadsWorker extends Worker {
         /** What {@link Http1Connection} reads and writes: the socket, after the head bytes the selector thread read. */
         final PrefixedSocketChannel channel;
         final ConnectionControl control;
+        /** The TLS layer, or null on a plain connection. */
+        final TlsChannel tls;
         final SocketAddress peer;
         final SocketAddress local;
         /** Created on the first hand-off, on a pool thread; handed on with the connection through the queues. */
@@ -485,10 +539,11 @@ final class ThreadsWorker extends Worker {
         /** Where the search for the end of the head resumes. */
         int scanFrom;
 
-        Connection(SocketChannel socket, SocketAddress peer, SocketAddress local, ExchangeListener listener) {
+        Connection(SocketChannel socket, SocketAddress peer, SocketAddress local, Worker worker, TlsContext tlsContext) {
             this.socket = socket;
-            this.channel = new PrefixedSocketChannel(socket);
-            this.control = new ConnectionControl(socket, listener);
+            this.control = new ConnectionControl(socket, worker);
+            this.tls = tlsContext == null ? null : worker.startTls(tlsContext, socket, control, peer);
+            this.channel = new PrefixedSocketChannel(tls != null ? tls : socket);
             this.peer = peer;
             this.local = local;
         }

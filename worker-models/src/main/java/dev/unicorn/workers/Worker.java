@@ -9,6 +9,9 @@ import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ExchangeListener;
 import dev.unicorn.server.ServerContext;
 import java.io.IOException;
+import dev.unicorn.tls.TlsChannel;
+import dev.unicorn.tls.TlsContext;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +70,10 @@ abstract class Worker implements ExchangeListener {
     private volatile long heartbeatNanos = System.nanoTime();
     private volatile long drainStartedNanos;
     private volatile boolean recycling;
+    /** Set once the accepting loop has seen the worker draining (see {@link #acceptorBetweenTurns}). */
+    private volatile boolean acceptorStopped;
+    /** Set when the server stops: connections idle between requests close at once. */
+    private volatile boolean closingIdle;
     volatile State state = State.BOOTING;
 
     Worker(int id, ServerContext ctx, ServerHooks hooks, Runnable onDrain) {
@@ -164,7 +171,19 @@ abstract class Worker implements ExchangeListener {
      * just as draining began may not be counted yet, so the worker is not finished.
      */
     boolean acceptingStopped() {
-        return state != State.SERVING;
+        return state != State.SERVING && acceptorStopped;
+    }
+
+    /**
+     * Called by a selector-driven model's loop at the start of each turn (never while it
+     * accepts) and when it ends: once the worker drains, every connection the loop accepted
+     * is counted, and it accepts no more. Until then a draining worker without connections is
+     * not retired, which would close a connection the loop is just accepting.
+     */
+    final void acceptorBetweenTurns() {
+        if (state != State.SERVING) {
+            acceptorStopped = true;
+        }
     }
 
     /** When the worker started draining ({@link System#nanoTime()}), 0 if it has not. */
@@ -174,7 +193,7 @@ abstract class Worker implements ExchangeListener {
 
     WorkerStats stats(long now) {
         return new WorkerStats(id, model, state.toString().toLowerCase(Locale.ROOT), Duration.ofNanos(now - startedNanos),
-                requests.get(), inFlight.get(), connections.size(), Duration.ofNanos(now - heartbeatNanos));
+                requests.get(), inFlight.get(), connections.size(), Duration.ofNanos(now - lastHeartbeatNanos()));
     }
 
     @Override
@@ -209,14 +228,11 @@ abstract class Worker implements ExchangeListener {
         List<Thread> abandoned = new ArrayList<>();
         int count = 0;
         for (ConnectionControl c : connections) {
-            if (!c.requestRunningLongerThan(timeoutNanos, now) || c.isAborted()) {
+            if (!c.requestRunningLongerThan(timeoutNanos, now) || c.isAborted() || abortPending(c)) {
                 continue;
             }
             Thread thread = c.requestThread();
-            String line = c.requestLine();
-            LOG.error("WORKER TIMEOUT (worker {}): {} ran longer than {} ms; thread {}{}", id, line,
-                    timeoutNanos / 1_000_000, thread == null ? "-" : thread.getName(), stack(thread));
-            Hooks.run("workerAbort", () -> hooks.workerAbort(id, line, thread));
+            timedOut(c.requestLine(), thread, timeoutNanos);
             count++;
             boolean abandons = thread != null && abandonsRequestThreads();
             if (abandons) {
@@ -230,6 +246,21 @@ abstract class Worker implements ExchangeListener {
         return new Aborted(count, abandoned);
     }
 
+    /** Logs {@code WORKER TIMEOUT} for a request with the stuck thread's stack and runs the {@code workerAbort} hook. */
+    final void timedOut(String requestLine, Thread thread, long timeoutNanos) {
+        LOG.error("WORKER TIMEOUT (worker {}): {} ran longer than {} ms; thread {}{}", id, requestLine,
+                timeoutNanos / 1_000_000, thread == null ? "-" : thread.getName(), stackOf(thread));
+        Hooks.run("workerAbort", () -> hooks.workerAbort(id, requestLine, thread));
+    }
+
+    /**
+     * When the worker last showed it is alive ({@link System#nanoTime()}): by default the last
+     * turn of its watchdog; a model whose own thread can stall reports that thread's turns.
+     */
+    long lastHeartbeatNanos() {
+        return heartbeatNanos;
+    }
+
     /** What {@link #abortStuckRequests} did: requests aborted, threads abandoned to finish on their own. */
     record Aborted(int requests, List<Thread> abandoned) {
     }
@@ -239,12 +270,18 @@ abstract class Worker implements ExchangeListener {
         connection.abort();
     }
 
+    /** True while the abort of {@code connection}'s request was asked for but has not happened yet (it runs later on the model's own thread). */
+    boolean abortPending(ConnectionControl connection) {
+        return false;
+    }
+
     /** Whether an aborted request's thread is abandoned to finish on its own (false for an event loop, which goes on). */
     boolean abandonsRequestThreads() {
         return true;
     }
 
-    private static String stack(Thread thread) {
+    /** The stack of {@code thread} as log lines, empty for none. */
+    static String stackOf(Thread thread) {
         if (thread == null) {
             return "";
         }
@@ -261,9 +298,9 @@ abstract class Worker implements ExchangeListener {
                 Thread.sleep(WATCH_INTERVAL_MILLIS);
                 long now = System.nanoTime();
                 heartbeatNanos = now;
-                boolean draining = state != State.SERVING;
+                boolean closeIdle = closingIdle;
                 for (ConnectionControl c : connections) {
-                    if (c.expired(now) || (draining && c.isIdleBetweenRequests())) {
+                    if (c.expired(now) || (closeIdle && c.isIdleBetweenRequests())) {
                         c.close();
                     }
                 }
@@ -273,7 +310,15 @@ abstract class Worker implements ExchangeListener {
         }
     }
 
-    /** Stops accepting and lets in-flight requests finish; idle and kept-alive connections close. */
+    /**
+     * Retires the worker while the server goes on (recycling, scaling down, reload, abort):
+     * stops accepting and lets in-flight requests finish; each kept-alive connection has its
+     * next request answered with {@code Connection: close}, or closes when its keep-alive
+     * deadline passes. An idle connection is not closed at once: its client may be sending
+     * the next request right now (a client such as wrk sends it the moment a response
+     * arrived) and would see the connection reset instead of an answer; the other workers
+     * serve its reconnection.
+     */
     void drain() {
         synchronized (this) {
             if (state != State.SERVING) {
@@ -285,11 +330,29 @@ abstract class Worker implements ExchangeListener {
         stopAccepting();
         for (ConnectionControl c : connections) {
             c.disallowKeepAlive();
+        }
+        onDrain.run();
+    }
+
+    /**
+     * Drains for a graceful stop of the server: as {@link #drain()}, and connections idle
+     * between requests close at once, since no other worker would serve their next request.
+     */
+    void drainForStop() {
+        // Set first: a selector-driven model's sweep, woken by drain(), then closes its parked idle connections
+        // (an already draining worker's sweep does so within its interval).
+        closingIdle = true;
+        drain();
+        for (ConnectionControl c : connections) {
             if (c.isIdleBetweenRequests()) {
                 c.close();
             }
         }
-        onDrain.run();
+    }
+
+    /** True once the server stops gracefully: connections idle between requests close at once. */
+    boolean closingIdle() {
+        return closingIdle;
     }
 
     /** Closes every connection and ends the worker's threads. */
@@ -309,9 +372,25 @@ abstract class Worker implements ExchangeListener {
         Hooks.run("workerExit", () -> hooks.workerExit(id));
     }
 
+    /**
+     * Starts TLS on a connection accepted from a TLS listener: a channel whose handshake is
+     * bounded by {@code tlsHandshakeTimeout} (announced on {@code control}, enforced by the
+     * watchdog or the model's sweep).
+     */
+    final TlsChannel startTls(TlsContext tls, SocketChannel socket, ConnectionControl control, SocketAddress peer) {
+        long timeout = tls.handshakeTimeoutNanos();
+        control.busyUntil(timeout == 0 ? ConnectionControl.NONE : System.nanoTime() + timeout);
+        return tls.newChannel(socket, TlsContext.expectsProxyHeader(ctx, peer));
+    }
+
+    /** Logs a failed TLS handshake: common (scanners, plain HTTP, clients without a certificate), so at debug. */
+    final void handshakeFailed(SocketAddress peer, Exception e) {
+        LOG.debug("Worker {}: TLS handshake with {} failed: {}", id, peer, e.toString());
+    }
+
     /** What a selector-driven worker does with a newly accepted connection. */
     interface Opener {
-        void open(SocketChannel socket, boolean unix);
+        void open(SocketChannel socket, Listener listener);
     }
 
     /**
@@ -332,7 +411,7 @@ abstract class Worker implements ExchangeListener {
             if (socket == null) {
                 return;
             }
-            opener.open(socket, listener.isUnix());
+            opener.open(socket, listener);
         }
     }
 }

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param requests      requests it has served
  * @param inFlight      requests running now
  * @param connections   open connections
- * @param lastHeartbeat time since its last heartbeat
+ * @param lastHeartbeat time since its last heartbeat: its watchdog's last turn, or on {@code async} its event
+ *                      loop's (a loop blocked by the application shows here, and past {@code timeout} is aborted)
  */
 public record WorkerStats(int id, WorkerModelKind model, String state, Duration age, long requests, int inFlight,
                           int connections, Duration lastHeartbeat) {

@@ -17,7 +17,7 @@ public final class Peers {
      */
     public static List<Peer> all() {
         return List.of(new UnicornBlockingPeer(WorkerModelKind.VIRTUAL), new UnicornBlockingPeer(WorkerModelKind.THREADS),
-                new UnicornAsyncPeer(), new JettyCorePeer(), new JettyServletPeer(), new UndertowPeer(), new TomcatPeer());
+                new UnicornAsyncPeer(), new UnicornServletPeer(), new JettyCorePeer(), new JettyServletPeer(), new UndertowPeer(), new TomcatPeer());
     }
 
     /** Servers only {@code bench/models.sh} runs: Unicorn's {@code sync} model. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,19 +162,31 @@ public final class MultipartForm implements AutoCloseable {
     }
 
     /**
-     * The form fields (parts without a {@code filename}) as request parameters, by name in
-     * body order, for the container to add after the query string's. Each value is decoded
-     * with the charset of the part's own Content-Type if it names a supported one, else the
-     * value of the {@code _charset_} field if the form has one naming a supported charset
-     * (RFC 7578 §4.6), else {@code requestCharset} (the request's character encoding, or the
-     * context's default). Malformed bytes become U+FFFD.
+     * The form fields of this form as request parameters.
+     *
+     * @see #parameters(Collection, Charset)
      */
     public Map<String, List<String>> parameters(Charset requestCharset) throws IOException {
+        return parameters(parts, requestCharset);
+    }
+
+    /**
+     * The form fields among {@code parts} (parts without a {@code filename}) as request
+     * parameters, by name in body order, for the container to add after the query string's.
+     * Each value is decoded with the charset of the part's own Content-Type if it names a
+     * supported one, else the value of the {@code _charset_} field if the form has one naming a
+     * supported charset (RFC 7578 §4.6), else {@code requestCharset} (the request's character
+     * encoding, or the context's default). Malformed bytes become U+FFFD. Works on any
+     * {@link Part}s, so one set of rules serves whatever parser made them.
+     *
+     * @throws IOException a part cannot be read, or a part's Content-Type is malformed (400)
+     */
+    public static Map<String, List<String>> parameters(Collection<Part> parts, Charset requestCharset)
+            throws IOException {
         Charset formCharset = requestCharset;
-        for (Part p : parts) {
-            StoredPart part = (StoredPart) p;
-            if (part.isFormField() && part.getName().equals("_charset_")) {
-                Charset named = charset(new String(part.content().bytes(), StandardCharsets.US_ASCII).strip());
+        for (Part part : parts) {
+            if (part.getSubmittedFileName() == null && part.getName().equals("_charset_")) {
+                Charset named = charset(new String(bytes(part), StandardCharsets.US_ASCII).strip());
                 if (named != null) {
                     formCharset = named;
                 }
@@ -181,9 +194,8 @@ public final class MultipartForm implements AutoCloseable {
             }
         }
         Map<String, List<String>> parameters = new LinkedHashMap<>();
-        for (Part p : parts) {
-            StoredPart part = (StoredPart) p;
-            if (!part.isFormField()) {
+        for (Part part : parts) {
+            if (part.getSubmittedFileName() != null) {
                 continue;
             }
             Charset charset = formCharset;
@@ -193,10 +205,18 @@ public final class MultipartForm implements AutoCloseable {
                     charset = own;
                 }
             }
-            parameters.computeIfAbsent(part.getName(), k -> new ArrayList<>())
-                    .add(new String(part.content().bytes(), charset));
+            parameters.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(new String(bytes(part), charset));
         }
         return parameters;
+    }
+
+    private static byte[] bytes(Part part) throws IOException {
+        if (part instanceof StoredPart stored) {
+            return stored.content().bytes();
+        }
+        try (InputStream in = part.getInputStream()) {
+            return in.readAllBytes();
+        }
     }
 
     private static Charset charset(String name) {

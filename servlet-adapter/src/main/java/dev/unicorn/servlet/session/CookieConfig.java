@@ -4,6 +4,7 @@ import jakarta.servlet.SessionCookieConfig;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -14,8 +15,12 @@ import java.util.TreeMap;
  * getters read it. Differences from the bare interface: HttpOnly is on by default, the
  * name and attributes are validated on the way in (a token name; values without controls,
  * non-ASCII or {@code ;}), and all setters fail once the context is initialised.
+ *
+ * <p>One instance serves both the container ({@code ServletContext.getSessionCookieConfig()})
+ * and the {@link SessionStore} that renders the cookie from it: the container creates it with
+ * a guard that refuses changes once its context is initialised.
  */
-final class CookieConfig implements SessionCookieConfig {
+public final class CookieConfig implements SessionCookieConfig {
     static final String DEFAULT_NAME = "JSESSIONID";
     private static final String DOMAIN = "Domain";
     private static final String PATH = "Path";
@@ -29,10 +34,22 @@ final class CookieConfig implements SessionCookieConfig {
     private static final Set<String> SAME_SITE_VALUES = Set.of("strict", "lax", "none");
 
     private final Map<String, String> attributes = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Runnable beforeChange;
     private String name = DEFAULT_NAME;
     private boolean frozen;
 
-    CookieConfig() {
+    /** A configuration that only {@link SessionStore#freezeConfiguration()} fixes. */
+    public CookieConfig() {
+        this(() -> { });
+    }
+
+    /**
+     * A configuration whose setters first run {@code beforeChange}, which throws
+     * {@link IllegalStateException} when changes are no longer allowed (the container's
+     * "context already initialised" check).
+     */
+    public CookieConfig(Runnable beforeChange) {
+        this.beforeChange = Objects.requireNonNull(beforeChange, "beforeChange");
         attributes.put(HTTP_ONLY, "");
     }
 
@@ -183,6 +200,7 @@ final class CookieConfig implements SessionCookieConfig {
     }
 
     private void checkNotFrozen() {
+        beforeChange.run();
         if (frozen) {
             throw new IllegalStateException("The session cookie configuration cannot change once the ServletContext is initialized");
         }

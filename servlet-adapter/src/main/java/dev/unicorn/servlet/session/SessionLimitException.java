@@ -1,5 +1,7 @@
 package dev.unicorn.servlet.session;
 
+import jakarta.servlet.UnavailableException;
+
 /**
  * A new session was refused because the store already holds its maximum number of live
  * sessions (even after expiring the idle ones). Thrown from {@link SessionStore#create()},
@@ -11,6 +13,8 @@ public final class SessionLimitException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     SessionLimitException(int limit) {
-        super("Session limit reached: " + limit + " live sessions");
+        // the cause tells the container the status: a servlet temporarily unavailable is a 503
+        super("Session limit reached: " + limit + " live sessions",
+                new UnavailableException("Session limit reached: " + limit + " live sessions", 1));
     }
 }

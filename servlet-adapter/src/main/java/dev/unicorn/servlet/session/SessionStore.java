@@ -3,13 +3,13 @@ package dev.unicorn.servlet.session;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpSession;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.EventListener;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The in-memory sessions of one servlet context, with their cookie configuration, tracking
  * modes and listeners.
  *
- * <p>How the container uses it, per request: {@link #requestedSessionId} from the
- * {@code Cookie} fields; on {@code getSession}, {@link #access} that id once (and remember
- * the result for the rest of the request), or {@link #create} a session; send
- * {@link #setCookie} when a session was created or its id changed; and at the end of the
+ * <p>How the container uses it, per request: {@link #requestedSessionId} from the request's
+ * cookies; on {@code getSession}, {@link #access} that id once (and remember the result for
+ * the rest of the request), or {@link #create} a session; add the {@link #sessionCookie} to
+ * the response when a session was created or its id changed; and at the end of the
  * request {@link #release} the session it used. A session in use by a request never expires;
  * its idle time counts from the end of its last request.
  *
@@ -57,7 +57,7 @@ public final class SessionStore {
     /** When {@link #create} last swept at the limit: a full sweep per refused request would be a CPU sink. */
     private final AtomicLong lastLimitSweep = new AtomicLong(Long.MIN_VALUE);
     private final SessionListeners listeners = new SessionListeners();
-    private final CookieConfig cookieConfig = new CookieConfig();
+    private final CookieConfig cookieConfig;
     private volatile int defaultMaxInactiveInterval = DEFAULT_MAX_INACTIVE_INTERVAL;
     private volatile Set<SessionTrackingMode> trackingModes;
     private volatile boolean frozen;
@@ -74,6 +74,20 @@ public final class SessionStore {
      * @param maxSessions the most live sessions at once, at least 1
      */
     public SessionStore(ServletContext context, InstantSource clock, int maxSessions) {
+        this(context, clock, maxSessions, new CookieConfig());
+    }
+
+    /**
+     * A store that renders its cookie from {@code cookieConfig}, the configuration the
+     * container exposes as {@code ServletContext.getSessionCookieConfig()}.
+     *
+     * @param context      what {@link HttpSession#getServletContext()} returns
+     * @param clock        the time of creation, access and expiry
+     * @param maxSessions  the most live sessions at once, at least 1
+     * @param cookieConfig the session cookie's configuration
+     */
+    public SessionStore(ServletContext context, InstantSource clock, int maxSessions, CookieConfig cookieConfig) {
+        this.cookieConfig = Objects.requireNonNull(cookieConfig, "cookieConfig");
         this.context = Objects.requireNonNull(context, "context");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxSessions < 1) {
@@ -149,16 +163,22 @@ public final class SessionStore {
     // ---- per request
 
     /**
-     * The session id requested by the {@code Cookie} fields of a request (all of them, in
-     * order): the first cookie with the session cookie's name that names a live session,
-     * else the first well-formed one, else null. Malformed values are ignored. Always null
-     * while tracking is turned off (an empty set of tracking modes).
+     * The session id requested by a request's cookies ({@code HttpServletRequest.getCookies()},
+     * in order, or null): the first cookie with the session cookie's name that names a live
+     * session, else the first well-formed one, else null. Malformed values are ignored.
+     * Always null while tracking is turned off (an empty set of tracking modes).
      */
-    public String requestedSessionId(List<String> cookieFields) {
-        if (trackingModes != null && trackingModes.isEmpty()) {
+    public String requestedSessionId(Cookie[] cookies) {
+        if (!isTracking()) {
             return null;
         }
-        return SessionCookies.requestedId(cookieFields, cookieConfig.getName(), this::isValid);
+        return SessionCookies.requestedId(cookies, cookieConfig.getName(), this::isValid);
+    }
+
+    /** False when an empty set of tracking modes turned tracking off: no cookie is read or sent. */
+    public boolean isTracking() {
+        Set<SessionTrackingMode> modes = trackingModes;
+        return modes == null || !modes.isEmpty();
     }
 
     /** True if {@code id} names a live session. */
@@ -230,7 +250,7 @@ public final class SessionStore {
     /**
      * {@code HttpServletRequest.changeSessionId()}: gives {@code session} a new id, keeping
      * its attributes, and tells the {@code HttpSessionIdListener}s. The container then sends
-     * a new {@link #setCookie}.
+     * a new {@link #sessionCookie}.
      *
      * @return the new id
      * @throws IllegalStateException if the session is invalid
@@ -255,14 +275,15 @@ public final class SessionStore {
     }
 
     /**
-     * The {@code Set-Cookie} field value that hands {@code session}'s id to the client.
+     * The cookie that hands {@code session}'s id to the client, for
+     * {@code HttpServletResponse.addCookie} (the container renders every {@code Set-Cookie}).
      *
      * @param secureRequest the request came over TLS: the cookie is then marked Secure even if
      *                      the configuration does not ask for it
      */
-    public String setCookie(HttpSession session, boolean secureRequest) {
-        return SessionCookies.setCookie(cookieConfig.snapshot(), session.getId(), context.getContextPath(),
-                secureRequest, clock.instant());
+    public Cookie sessionCookie(HttpSession session, boolean secureRequest) {
+        return SessionCookies.sessionCookie(cookieConfig.snapshot(), session.getId(), context.getContextPath(),
+                secureRequest);
     }
 
     // ---- owner

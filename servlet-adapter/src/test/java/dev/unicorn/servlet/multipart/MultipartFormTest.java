@@ -3,11 +3,14 @@ package dev.unicorn.servlet.multipart;
 import dev.unicorn.http.BadRequestException;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.Part;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -234,6 +237,70 @@ class MultipartFormTest {
                 "Content-Disposition: form-data; name=city\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nZürich"))) {
             assertThat(form.parameters(StandardCharsets.US_ASCII)).containsEntry("city", List.of("Zürich"));
         }
+    }
+
+    /** A part some other parser made: only the Servlet API is known of it. */
+    private record ForeignPart(String name, String fileName, String type, byte[] bytes) implements Part {
+        @Override
+        public InputStream getInputStream() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public String getContentType() {
+            return type;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public String getSubmittedFileName() {
+            return fileName;
+        }
+
+        @Override
+        public long getSize() {
+            return bytes.length;
+        }
+
+        @Override
+        public void write(String fileName) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void delete() {
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return null;
+        }
+
+        @Override
+        public Collection<String> getHeaders(String name) {
+            return List.of();
+        }
+
+        @Override
+        public Collection<String> getHeaderNames() {
+            return List.of();
+        }
+    }
+
+    @Test
+    void theParameterRulesApplyToPartsOfAnyParser() throws IOException {
+        List<Part> parts = List.of(
+                new ForeignPart("_charset_", null, null, "ISO-8859-1".getBytes(StandardCharsets.US_ASCII)),
+                new ForeignPart("city", null, null, "Z\u00fcrich".getBytes(StandardCharsets.ISO_8859_1)),
+                new ForeignPart("town", null, "text/plain; charset=UTF-8", "Z\u00fcrich".getBytes(StandardCharsets.UTF_8)),
+                new ForeignPart("upload", "a.txt", "text/plain", "ignored".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(MultipartForm.parameters(parts, StandardCharsets.UTF_8)).containsExactly(
+                Map.entry("_charset_", List.of("ISO-8859-1")), Map.entry("city", List.of("Z\u00fcrich")),
+                Map.entry("town", List.of("Z\u00fcrich")));
     }
 
     @Test

@@ -2,9 +2,9 @@ package dev.unicorn.servlet.session;
 
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.SessionTrackingMode;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpSession;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -32,21 +32,36 @@ class SessionCookieTest {
         assertThat(config.getAttributes()).containsExactly(Map.entry("HttpOnly", ""));
     }
 
+    private static Cookie[] cookies(String... nameValues) {
+        Cookie[] out = new Cookie[nameValues.length / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new Cookie(nameValues[2 * i], nameValues[2 * i + 1]);
+        }
+        return out;
+    }
+
     @Test
     void theDefaultCookieOfTheRootContextHasPathSlashAndHttpOnly() {
         HttpSession s = store.create();
-        assertThat(store.setCookie(s, false)).isEqualTo("JSESSIONID=" + s.getId() + "; Path=/; HttpOnly");
+        Cookie c = store.sessionCookie(s, false);
+        assertThat(c.getName()).isEqualTo("JSESSIONID");
+        assertThat(c.getValue()).isEqualTo(s.getId());
+        assertThat(c.getPath()).isEqualTo("/");
+        assertThat(c.isHttpOnly()).isTrue();
+        assertThat(c.getSecure()).isFalse();
+        assertThat(c.getMaxAge()).isEqualTo(-1);
+        assertThat(c.getDomain()).isNull();
     }
 
     @Test
     void theCookiePathDefaultsToTheContextPath() {
         SessionStore app = new SessionStore(TestContext.withPath("/shop"), clock, 10);
         HttpSession s = app.create();
-        assertThat(app.setCookie(s, false)).isEqualTo("JSESSIONID=" + s.getId() + "; Path=/shop; HttpOnly");
+        assertThat(app.sessionCookie(s, false).getPath()).isEqualTo("/shop");
     }
 
     @Test
-    void everyConfiguredAttributeIsRenderedInAFixedOrderThenTheOthersByName() {
+    void everyConfiguredAttributeIsCarriedToTheCookie() {
         config.setName("SID");
         config.setDomain("example.com");
         config.setPath("/a");
@@ -56,24 +71,32 @@ class SessionCookieTest {
         config.setAttribute("Partitioned", "");
         config.setAttribute("Priority", "High");
         HttpSession s = store.create();
-        assertThat(store.setCookie(s, false)).isEqualTo("SID=" + s.getId()
-                + "; Path=/a; Domain=example.com; Max-Age=3600; Expires=Fri, 02 Jan 2026 04:04:05 GMT; Secure;"
-                + " HttpOnly; SameSite=Lax; Partitioned; Priority=High");
+        Cookie c = store.sessionCookie(s, false);
+        assertThat(c.getName()).isEqualTo("SID");
+        assertThat(c.getPath()).isEqualTo("/a");
+        assertThat(c.getDomain()).isEqualTo("example.com");
+        assertThat(c.getMaxAge()).isEqualTo(3600);
+        assertThat(c.getSecure()).isTrue();
+        assertThat(c.isHttpOnly()).isTrue();
+        assertThat(c.getAttribute("SameSite")).isEqualTo("Lax");
+        assertThat(c.getAttribute("Partitioned")).isEmpty();
+        assertThat(c.getAttribute("Priority")).isEqualTo("High");
     }
 
     @Test
-    void aMaxAgeOfZeroExpiresAtTheEpoch() {
+    void aMaxAgeOfZeroIsKeptForTheCookie() {
         config.setMaxAge(0);
         HttpSession s = store.create();
-        assertThat(store.setCookie(s, false))
-                .endsWith("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly");
+        assertThat(store.sessionCookie(s, false).getMaxAge()).isZero();
     }
 
     @Test
     void aSecureRequestMarksTheCookieSecure() {
         config.setHttpOnly(false);
         HttpSession s = store.create();
-        assertThat(store.setCookie(s, true)).isEqualTo("JSESSIONID=" + s.getId() + "; Path=/; Secure");
+        Cookie c = store.sessionCookie(s, true);
+        assertThat(c.getSecure()).isTrue();
+        assertThat(c.isHttpOnly()).isFalse();
     }
 
     @Test
@@ -130,6 +153,26 @@ class SessionCookieTest {
     }
 
     @Test
+    void aContainerGuardRefusesChangesBeforeTheStoreIsFrozen() {
+        CookieConfig guarded = new CookieConfig(() -> {
+            throw new IllegalStateException("the servlet context is already initialised");
+        });
+        assertThatThrownBy(() -> guarded.setName("X")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the servlet context is already initialised");
+        assertThatThrownBy(() -> guarded.setAttribute("SameSite", "Lax")).isInstanceOf(IllegalStateException.class);
+        assertThat(guarded.getName()).isEqualTo("JSESSIONID");
+    }
+
+    @Test
+    void theStoreRendersFromTheConfigurationItWasGiven() {
+        CookieConfig shared = new CookieConfig();
+        shared.setName("SID");
+        SessionStore app = new SessionStore(TestContext.withPath(""), clock, 10, shared);
+        assertThat(app.cookieConfig()).isSameAs(shared);
+        assertThat(app.sessionCookie(app.create(), false).getName()).isEqualTo("SID");
+    }
+
+    @Test
     void cookieIsTheDefaultAndEffectiveTrackingMode() {
         assertThat(store.defaultSessionTrackingModes()).containsExactly(SessionTrackingMode.COOKIE);
         assertThat(store.effectiveSessionTrackingModes()).containsExactly(SessionTrackingMode.COOKIE);
@@ -151,8 +194,10 @@ class SessionCookieTest {
         HttpSession s = store.create();
         store.setSessionTrackingModes(Set.of());
         assertThat(store.effectiveSessionTrackingModes()).isEmpty();
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=" + s.getId()))).isNull();
+        assertThat(store.requestedSessionId(cookies("JSESSIONID", s.getId()))).isNull();
+        assertThat(store.isTracking()).isFalse();
         store.setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));
+        assertThat(store.isTracking()).isTrue();
         assertThat(store.effectiveSessionTrackingModes()).containsExactly(SessionTrackingMode.COOKIE);
     }
 
@@ -166,48 +211,41 @@ class SessionCookieTest {
     @Test
     void theRequestedIdIsTheValueOfTheSessionCookieAmongOthers() {
         HttpSession s = store.create();
-        assertThat(store.requestedSessionId(List.of("theme=dark; JSESSIONID=" + s.getId() + "; lang=en")))
+        assertThat(store.requestedSessionId(cookies("theme", "dark", "JSESSIONID", s.getId(), "lang", "en")))
                 .isEqualTo(s.getId());
     }
 
     @Test
     void ofTwoSessionCookiesTheFirstThatNamesALiveSessionWins() {
         HttpSession s = store.create();
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=" + UNKNOWN + "; JSESSIONID=" + s.getId())))
-                .isEqualTo(s.getId());
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=" + UNKNOWN, "JSESSIONID=" + s.getId())))
+        assertThat(store.requestedSessionId(cookies("JSESSIONID", UNKNOWN, "JSESSIONID", s.getId())))
                 .isEqualTo(s.getId());
     }
 
     @Test
     void withoutALiveSessionTheFirstWellFormedIdIsTheRequestedOne() {
         String other = "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=garbage; JSESSIONID=" + UNKNOWN + "; JSESSIONID=" + other)))
+        assertThat(store.requestedSessionId(cookies("JSESSIONID", "garbage", "JSESSIONID", UNKNOWN, "JSESSIONID", other)))
                 .isEqualTo(UNKNOWN);
         assertThat(store.isValid(UNKNOWN)).isFalse();
     }
 
     @Test
-    void aQuotedSessionCookieValueIsUnquoted() {
-        HttpSession s = store.create();
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=\"" + s.getId() + "\""))).isEqualTo(s.getId());
-    }
-
-    @Test
     void cookiesOfOtherNamesOrMalformedValuesRequestNothing() {
         HttpSession s = store.create();
-        assertThat(store.requestedSessionId(List.of())).isNull();
-        assertThat(store.requestedSessionId(List.of("jsessionid=" + s.getId()))).isNull();
-        assertThat(store.requestedSessionId(List.of("XJSESSIONID=" + s.getId() + "; JSESSIONID"))).isNull();
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=" + s.getId() + "!"))).isNull();
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=" + s.getId().substring(1)))).isNull();
+        assertThat(store.requestedSessionId(null)).isNull();
+        assertThat(store.requestedSessionId(cookies())).isNull();
+        assertThat(store.requestedSessionId(cookies("jsessionid", s.getId()))).isNull();
+        assertThat(store.requestedSessionId(cookies("XJSESSIONID", s.getId(), "JSESSIONID", ""))).isNull();
+        assertThat(store.requestedSessionId(cookies("JSESSIONID", s.getId() + "!"))).isNull();
+        assertThat(store.requestedSessionId(cookies("JSESSIONID", s.getId().substring(1)))).isNull();
     }
 
     @Test
     void theRequestedIdFollowsARenamedCookie() {
         config.setName("SID");
         HttpSession s = store.create();
-        assertThat(store.requestedSessionId(List.of("JSESSIONID=" + s.getId()))).isNull();
-        assertThat(store.requestedSessionId(List.of(" SID = " + s.getId()))).isEqualTo(s.getId());
+        assertThat(store.requestedSessionId(cookies("JSESSIONID", s.getId()))).isNull();
+        assertThat(store.requestedSessionId(cookies("SID", s.getId()))).isEqualTo(s.getId());
     }
 }
