@@ -21,6 +21,8 @@ import java.util.List;
 public final class RunningServer implements AutoCloseable {
     private final Arbiter arbiter;
     private final List<SocketAddress> addresses;
+    /** Whether the first TCP listener speaks TLS (its URI is then {@code https}). */
+    private final boolean firstTcpTls;
     private final Config config;
     private final DirtyPool dirty;
 
@@ -28,6 +30,8 @@ public final class RunningServer implements AutoCloseable {
         this.arbiter = arbiter;
         this.dirty = dirty;
         this.addresses = listeners.stream().map(Listener::localAddress).toList();
+        this.firstTcpTls = listeners.stream().filter(l -> l.localAddress() instanceof InetSocketAddress).findFirst()
+                .map(l -> l.tls() != null).orElse(false);
         this.config = config;
         // Undo process-wide registrations (signal handlers, the MXBean) however the server ends.
         Thread.ofVirtual().name(config.get(Settings.NAME) + "-termination").start(() -> {
@@ -50,7 +54,10 @@ public final class RunningServer implements AutoCloseable {
         return firstTcp().getPort();
     }
 
-    /** {@code http://host:port/} of the first TCP listener (a wildcard address becomes the loopback address). */
+    /**
+     * {@code http://host:port/} of the first TCP listener, {@code https://} when it speaks TLS
+     * (a wildcard address becomes the loopback address).
+     */
     public URI uri() {
         InetSocketAddress a = firstTcp();
         InetAddress ip = a.getAddress();
@@ -62,7 +69,7 @@ public final class RunningServer implements AutoCloseable {
             int scope = host.indexOf('%');
             host = "[" + (scope >= 0 ? host.substring(0, scope) : host) + "]";
         }
-        return URI.create("http://" + host + ":" + a.getPort() + "/");
+        return URI.create((firstTcpTls ? "https://" : "http://") + host + ":" + a.getPort() + "/");
     }
 
     private InetSocketAddress firstTcp() {

@@ -15,6 +15,7 @@ import dev.unicorn.http1.HeaderMapPolicy;
 import dev.unicorn.http1.ProxyProtocolMode;
 import dev.unicorn.net.BindAddress;
 import dev.unicorn.net.Listener;
+import dev.unicorn.server.ServerContext;
 import dev.unicorn.servlet.ServletApp;
 import dev.unicorn.tls.TlsContext;
 import dev.unicorn.workers.Arbiter;
@@ -65,6 +66,8 @@ public final class Unicorn {
     private Supplier<SSLContext> sslContext;
     private ServerHooks hooks = ServerHooks.NONE;
     private final DirtyPool dirty = new DirtyPool();
+    /** Ends the application with the server (a {@link ServletApp} is destroyed); nothing for other apps. */
+    private Runnable stopApp = () -> { };
 
     /** A server for {@code app}, with default settings. */
     public Unicorn(HttpApp app) {
@@ -83,10 +86,13 @@ public final class Unicorn {
     /**
      * A server for a servlet application. {@link #start()} starts it first (initializers,
      * listeners, filters, load-on-startup servlets) and fails if it fails; a reload keeps the
-     * same started application. Stop it with {@link ServletApp#stop()} after the server stopped.
+     * same started application. When the server has stopped (or {@code start()} failed after
+     * starting it) the application is stopped too: servlets and filters destroyed in reverse,
+     * then the context listeners told.
      */
     public Unicorn(ServletApp app) {
         Objects.requireNonNull(app, "app");
+        this.stopApp = app::stop;
         this.appFactory = () -> {
             try {
                 app.start();
@@ -485,20 +491,31 @@ public final class Unicorn {
             Runnable controls = controls(arbiter, resolved);
             return new RunningServer(arbiter, listeners, resolved, dirty, () -> {
                 controls.run();
-                dirty.close(); // after the HTTP workers: no handler is left to call it
+                stopApplication();
+                dirty.close(); // after the HTTP workers and the application: nothing is left to call it
             });
         } catch (IOException e) {
             closeAll(listeners);
+            stopApplication();
             if (dirtyStarted) {
                 dirty.close();
             }
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             closeAll(listeners);
+            stopApplication();
             if (dirtyStarted) {
                 dirty.close();
             }
             throw e;
+        }
+    }
+
+    private void stopApplication() {
+        try {
+            stopApp.run();
+        } catch (RuntimeException e) {
+            ServerContext.ERROR_LOG.error("The application failed to stop", e);
         }
     }
 

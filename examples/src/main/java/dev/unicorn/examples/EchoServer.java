@@ -2,6 +2,9 @@ package dev.unicorn.examples;
 
 import dev.unicorn.RunningServer;
 import dev.unicorn.Unicorn;
+import dev.unicorn.config.Config;
+import dev.unicorn.config.Settings;
+import dev.unicorn.config.WorkerModelKind;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpApp;
 import dev.unicorn.http.HttpRequest;
@@ -108,10 +111,18 @@ public final class EchoServer {
         return sb.append('"');
     }
 
-    /** Starts the echo server and serves until the JVM is stopped. */
+    /**
+     * Starts the echo server and serves until the JVM is stopped. On every worker model: with
+     * {@code -Dunicorn.workerModel=async} (or {@code UNICORN_WORKER_MODEL=async}) it serves
+     * {@link AsyncEchoServer}'s non-blocking application, which answers alike.
+     */
     public static void main(String[] args) throws InterruptedException {
+        // The model the environment and system properties select, as start() will resolve it.
+        boolean async = Config.builder().environment(System.getenv()).systemProperties(System.getProperties()).build()
+                .get(Settings.WORKER_MODEL) == WorkerModelKind.ASYNC;
+        Unicorn unicorn = async ? new Unicorn(AsyncEchoServer.app()) : new Unicorn(app());
         // gunicorn's signals: TERM stops gracefully, INT (Ctrl-C) quickly, HUP reloads, TTIN/TTOU scale.
-        RunningServer server = new Unicorn(app()).handleSignals(true).start();
+        RunningServer server = unicorn.handleSignals(true).start();
         server.awaitTermination();
     }
 }

@@ -3,6 +3,7 @@ package dev.unicorn.servlet;
 import dev.unicorn.http.BadRequestException;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpRequest;
+import dev.unicorn.http.TlsSession;
 import dev.unicorn.servlet.multipart.MultipartForm;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -36,6 +37,7 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.security.Principal;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -53,6 +55,10 @@ import java.util.TreeMap;
  * dispatch view. Forward, include, error and async dispatches wrap it ({@link DispatchedRequest}).
  */
 final class AppRequest implements HttpServletRequest {
+    private static final String TLS_ATTRIBUTE_PREFIX = "jakarta.servlet.request.";
+    private static final String CIPHER_SUITE = "jakarta.servlet.request.cipher_suite";
+    private static final String KEY_SIZE = "jakarta.servlet.request.key_size";
+    private static final String X509_CERTIFICATE = "jakarta.servlet.request.X509Certificate";
     private final Exchange exchange;
     private final HttpRequest core;
     private final AppContext context;
@@ -112,11 +118,49 @@ final class AppRequest implements HttpServletRequest {
 
     @Override
     public Object getAttribute(String name) {
-        return attributes.get(name);
+        Object value = attributes.get(name);
+        return value == null && name.startsWith(TLS_ATTRIBUTE_PREFIX) ? tlsAttribute(name) : value;
+    }
+
+    /** The TLS attributes of Servlet 6.1 §3.10, from the connection's TLS session; null on a plain connection. */
+    private Object tlsAttribute(String name) {
+        TlsSession tls = core.tlsSession();
+        if (tls == null) {
+            return null;
+        }
+        return switch (name) {
+            case CIPHER_SUITE -> tls.cipherSuite();
+            case KEY_SIZE -> keySize(tls.cipherSuite());
+            case X509_CERTIFICATE -> tls.peerCertificates().isEmpty() ? null
+                    : tls.peerCertificates().toArray(new X509Certificate[0]);
+            default -> null;
+        };
+    }
+
+    /** The bulk cipher's key size in bits, read from the suite's name ({@code TLS_AES_128_GCM_SHA256} -> 128), or null. */
+    static Integer keySize(String cipherSuite) {
+        if (cipherSuite.contains("CHACHA20")) {
+            return 256;
+        }
+        for (String part : cipherSuite.split("_")) {
+            if (part.equals("128") || part.equals("256") || part.equals("192")) {
+                return Integer.valueOf(part);
+            }
+        }
+        return null;
     }
 
     @Override
     public Enumeration<String> getAttributeNames() {
+        if (core.tlsSession() != null) {
+            List<String> names = new ArrayList<>(Collections.list(attributes.names()));
+            for (String tlsName : List.of(CIPHER_SUITE, KEY_SIZE, X509_CERTIFICATE)) {
+                if (!names.contains(tlsName) && tlsAttribute(tlsName) != null) {
+                    names.add(tlsName);
+                }
+            }
+            return Collections.enumeration(names);
+        }
         return attributes.names();
     }
 

@@ -147,6 +147,36 @@ class UnicornServletTest {
         }
     }
 
+    @Test
+    void stoppingTheServerDestroysTheServletAndThenTellsTheContextListeners() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        ServletApp app = ServletApp.of(new HttpServlet() {
+            @Override
+            public void destroy() {
+                events.add("servlet destroyed");
+            }
+        });
+        app.addListener(new jakarta.servlet.ServletContextListener() {
+            @Override
+            public void contextDestroyed(jakarta.servlet.ServletContextEvent event) {
+                events.add("context destroyed");
+            }
+        });
+        RunningServer server = new Unicorn(app).externalConfig(false).bind("127.0.0.1:0").start();
+        try (RawClient client = RawClient.connect("127.0.0.1", server.port())) {
+            // the first request initialises the servlet (no load-on-startup): only then is there one to destroy
+            assertThat(client.send("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").readResponse().status())
+                    .isEqualTo(405);
+        }
+        assertThat(events).isEmpty();
+        server.stop();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (events.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // the application is stopped by the server's termination thread
+        }
+        assertThat(events).containsExactly("servlet destroyed", "context destroyed");
+    }
+
     private static Filter recording(String name, List<String> order) {
         return (req, resp, chain) -> {
             order.add(name);

@@ -67,6 +67,19 @@ class TlsConnectionTest {
     }
 
     @Test
+    void theServerUriOfATlsListenerIsHttpsAndAnswers() throws Exception {
+        try (RunningServer server = TlsServers.start(WorkerModelKind.VIRTUAL, u -> u)) {
+            assertThat(server.uri()).isEqualTo(URI.create("https://127.0.0.1:" + server.port() + "/"));
+            HttpClient client = HttpClient.newBuilder().sslContext(TlsServers.clientContext()).build();
+            // the certificate names localhost and 127.0.0.1, so the URI as given verifies
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri().resolve("/info")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("https TLSv1.3");
+        }
+    }
+
+    @Test
     void tls12CanBeChosenAndIsReportedToTheApp() throws Exception {
         try (RunningServer server = TlsServers.start(WorkerModelKind.VIRTUAL, u -> u.tlsProtocols("TLSv1.2"))) {
             assertThat(get(server, "/info").body()).isEqualTo("https TLSv1.2 http/1.1 - 127.0.0.1");
