@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.unicorn.RunningServer;
 import dev.unicorn.Unicorn;
 import dev.unicorn.test.Await;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The JMX MXBean and the POSIX signals, both opt-in. */
@@ -48,8 +52,26 @@ class ControlSurfaceTest {
         }
     }
 
+    /**
+     * True when this process was started with SIGHUP ignored (under {@code nohup}, say): the JVM
+     * then cannot handle it, and the server logs that HUP cannot be handled.
+     */
+    private static boolean hupIgnoredByParent() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 1L) != 0; // bit 0 is SIGHUP (1)
+            }
+        }
+        return false;
+    }
+
     @Test
     void hupReloadsAndTtinTtouScaleTheServer() throws Exception {
+        Assumptions.assumeFalse(hupIgnoredByParent(), "SIGHUP is ignored by whoever started this JVM (nohup?)");
         long pid = ProcessHandle.current().pid();
         try (RunningServer server = unicorn("signals-test").handleSignals(true).start()) {
             signal("TTIN", pid);
