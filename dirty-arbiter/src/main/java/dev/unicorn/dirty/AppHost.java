@@ -68,6 +68,7 @@ final class AppHost {
             if (runner != null) {
                 runner.interrupt();
             }
+            credit.release(STREAM_WINDOW); // wakes a stream waiting for credit outside the interruptible part
         }
     }
 
@@ -228,11 +229,18 @@ final class AppHost {
             while (!r.cancelled && it.hasNext()) {
                 Object element = it.next();
                 WireFormat.check(element);
+                // Waiting for credit and writing the chunk are outside the interruptible part: an
+                // interrupt during the write would close the worker's channel (an interruptible
+                // SocketChannel), failing every other call on it. cancel() wakes the credit wait.
+                r.leave();
                 r.credit.acquire();
                 if (r.cancelled) {
                     return;
                 }
                 sink.chunk(id, element);
+                if (!r.enter()) {
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             return; // cancelled
@@ -245,6 +253,7 @@ final class AppHost {
 
     /** Sends the final frame of a call unless it was cancelled (a cancelled call sends nothing more). */
     private void finish(long id, Running r, Runnable last) {
+        r.leave(); // the last frame is written outside the interruptible part (see stream)
         if (running.remove(id, r) && !r.cancelled) {
             last.run();
         }
