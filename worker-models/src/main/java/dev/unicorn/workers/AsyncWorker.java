@@ -111,22 +111,7 @@ final class AsyncWorker extends Worker {
 
     @Override
     void stopServing() {
-        selector.wakeup();
-        if (Thread.currentThread() != loopThread && !loopAbandoned) {
-            try {
-                loopThread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-        for (ConnectionControl c : connections) {
-            c.close();
-        }
+        stopSelectorLoop(selector, loopThread, !loopAbandoned);
     }
 
     @Override

@@ -130,20 +130,7 @@ final class ThreadsWorker extends Worker {
 
     @Override
     void stopServing() {
-        selector.wakeup();
-        try {
-            selectorThread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
-        for (ConnectionControl c : connections) {
-            c.close(); // accepted or handed back while the worker was stopping
-        }
+        stopSelectorLoop(selector, selectorThread, true);
         ready.clear();
         for (Thread t : poolThreads) {
             t.interrupt(); // idle ones wait in take(); busy ones serve connections that are closed now

@@ -12,6 +12,7 @@ import java.io.IOException;
 import dev.unicorn.tls.TlsChannel;
 import dev.unicorn.tls.TlsContext;
 import java.net.SocketAddress;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -412,6 +413,31 @@ abstract class Worker implements ExchangeListener {
                 return;
             }
             opener.open(socket, listener);
+        }
+    }
+
+    /**
+     * Ends a worker that serves from one selector loop ({@code threads}, {@code async}): wakes
+     * the loop, waits up to 2 s for it to end (unless {@code waitForLoop} is false, e.g. the loop
+     * was abandoned, or this is the loop itself), closes the selector, then every connection
+     * still open (accepted or handed back while the worker was stopping).
+     */
+    final void stopSelectorLoop(Selector selector, Thread loop, boolean waitForLoop) {
+        selector.wakeup();
+        if (waitForLoop && Thread.currentThread() != loop) {
+            try {
+                loop.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+        for (ConnectionControl c : connections) {
+            c.close();
         }
     }
 }
