@@ -6,7 +6,6 @@ import dev.unicorn.http.BadRequestException;
 import dev.unicorn.http.BodyReader;
 import dev.unicorn.http.Headers;
 import dev.unicorn.http.HttpRequest;
-import dev.unicorn.http.HttpVersion;
 import dev.unicorn.http.TlsSession;
 import dev.unicorn.server.ConnectionControl;
 import dev.unicorn.server.ServerContext;
@@ -667,12 +666,9 @@ public final class Http1AsyncConnection {
      * worker's listener and hooks see it as an {@link HttpRequest} whose body is not readable
      * as a stream.
      */
-    private final class Exchange implements AsyncExchange, HttpRequest {
+    private final class Exchange extends ParsedRequest implements AsyncExchange {
         private static final Headers NO_TRAILERS = new Headers(0).readOnly();
 
-        final Http1Event.RequestHead head;
-        final SocketAddress remote;
-        final SocketAddress reached;
         /** The client waits for {@code 100 Continue} before its body, and the peer's dialect has interim responses. */
         final boolean expectContinue;
         final long startNanos = System.nanoTime();
@@ -705,64 +701,12 @@ public final class Http1AsyncConnection {
         CompletableFuture<Void> endStage;
 
         Exchange(Http1Event.RequestHead head) {
-            this.head = head;
-            this.remote = Http1Connection.remoteAddress(head, peer);
-            this.reached = Http1Connection.localAddress(head, local);
+            super(head, Http1Connection.remoteAddress(head, peer), Http1Connection.localAddress(head, local), tls);
             this.expectContinue = head.expectContinue() && dialect.interimResponses(head.version());
             this.framing = new ResponseFraming(ctx, dialect, head);
         }
 
-        // --- RequestHead / HttpRequest
-
-        @Override
-        public String method() {
-            return head.method();
-        }
-
-        @Override
-        public String target() {
-            return head.target();
-        }
-
-        @Override
-        public String path() {
-            return head.path();
-        }
-
-        @Override
-        public String query() {
-            return head.query();
-        }
-
-        @Override
-        public HttpVersion version() {
-            return head.version();
-        }
-
-        @Override
-        public Headers headers() {
-            return head.headers();
-        }
-
-        @Override
-        public SocketAddress remoteAddress() {
-            return remote;
-        }
-
-        @Override
-        public SocketAddress localAddress() {
-            return reached;
-        }
-
-        @Override
-        public String scheme() {
-            return head.scheme();
-        }
-
-        @Override
-        public TlsSession tlsSession() {
-            return tls;
-        }
+        // --- HttpRequest: the head is ParsedRequest's, the body is read from the loop
 
         @Override
         public InputStream body() {

@@ -2,21 +2,16 @@ package dev.unicorn.http1;
 
 import dev.unicorn.http.BadRequestException;
 import dev.unicorn.http.Headers;
-import dev.unicorn.http.HttpRequest;
-import dev.unicorn.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 /** An HTTP/1.x request: the parsed head plus a body stream pulling events from the connection. */
-final class Http1Request implements HttpRequest {
+final class Http1Request extends ParsedRequest {
     private static final Headers NO_TRAILERS = new Headers(0).readOnly();
 
     private final Http1Connection connection;
-    private final Http1Event.RequestHead head;
-    private final SocketAddress remote;
-    private final SocketAddress local;
     private final Body body = new Body();
     /** The client waits for {@code 100 Continue} before its body, and the peer's dialect has interim responses. */
     private final boolean expectContinue;
@@ -31,41 +26,9 @@ final class Http1Request implements HttpRequest {
     private ByteBuffer current;
 
     Http1Request(Http1Connection connection, Http1Event.RequestHead head, SocketAddress remote, SocketAddress local) {
+        super(head, remote, local, connection.tls);
         this.connection = connection;
-        this.head = head;
-        this.remote = remote;
-        this.local = local;
         this.expectContinue = head.expectContinue() && connection.framing.dialect().interimResponses(head.version());
-    }
-
-    @Override
-    public String method() {
-        return head.method();
-    }
-
-    @Override
-    public String target() {
-        return head.target();
-    }
-
-    @Override
-    public String path() {
-        return head.path();
-    }
-
-    @Override
-    public String query() {
-        return head.query();
-    }
-
-    @Override
-    public HttpVersion version() {
-        return head.version();
-    }
-
-    @Override
-    public Headers headers() {
-        return head.headers();
     }
 
     @Override
@@ -76,26 +39,6 @@ final class Http1Request implements HttpRequest {
     @Override
     public Headers trailers() {
         return trailers;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return remote;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return local;
-    }
-
-    @Override
-    public String scheme() {
-        return head.scheme();
-    }
-
-    @Override
-    public dev.unicorn.http.TlsSession tlsSession() {
-        return connection.tls;
     }
 
     /** The body failure the codec reported, if any. */
