@@ -66,7 +66,7 @@ final class AsyncWorker extends Worker {
     private final Map<ConnectionControl, Http1AsyncConnection> open = new ConcurrentHashMap<>();
     private volatile long loopBeat = System.nanoTime();
     private volatile boolean stallLogged;
-    /** Connections whose abort is queued for the loop: the arbiter's next look does not abort them again. */
+    /** Connections whose abort is queued for the loop or under way, until they are forgotten: the arbiter aborts each once. */
     private final Set<ConnectionControl> abortsPending = ConcurrentHashMap.newKeySet();
     /** Set once the loop stalled past the timeout and was abandoned. */
     private volatile boolean loopAbandoned;
@@ -123,10 +123,13 @@ final class AsyncWorker extends Worker {
     void abortRequest(ConnectionControl connection) {
         abortsPending.add(connection);
         execute(() -> {
-            abortsPending.remove(connection);
             Http1AsyncConnection c = open.get(connection);
             if (c != null) {
+                // Pending until forget(): until its 503 is flushed and the connection closed, the
+                // request still looks running, and the arbiter's next look must not abort it again.
                 c.abortTimedOut();
+            } else {
+                abortsPending.remove(connection);
             }
         });
     }
@@ -330,6 +333,7 @@ final class AsyncWorker extends Worker {
 
     private void forget(ConnectionControl control) {
         connections.remove(control);
+        abortsPending.remove(control);
         open.remove(control);
         TlsConnection t = tlsOpen.remove(control);
         if (t != null) {
